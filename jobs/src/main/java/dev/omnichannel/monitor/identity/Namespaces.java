@@ -24,7 +24,19 @@ public final class Namespaces {
   /** Default maximum number of identities per person, per namespace. */
   public static final Map<String, Integer> DEFAULT_LIMITS =
       Map.of(
-          CUSTOMER_ID, 1, LOYALTY_ID, 1, EMAIL, 3, PHONE, 3, SOCIAL_ID, 5, DEVICE_ID, 10, COOKIE_ID,
+          CUSTOMER_ID,
+          1,
+          LOYALTY_ID,
+          1,
+          EMAIL,
+          3,
+          PHONE,
+          3,
+          SOCIAL_ID,
+          5,
+          DEVICE_ID,
+          10,
+          COOKIE_ID,
           50);
 
   private Namespaces() {}

@@ -45,7 +45,9 @@ public final class Pseudonymiser implements Serializable {
     return sb.toString();
   }
 
-  /** Pseudonymises {@code raw} when {@code namespace} is email or phone; returns it unchanged else. */
+  /**
+   * Pseudonymises {@code raw} when {@code namespace} is email or phone; returns it unchanged else.
+   */
   public String apply(String namespace, String raw) {
     if (Namespaces.EMAIL.equals(namespace)) {
       return hmacHex(normaliseEmail(raw));
