@@ -1,0 +1,152 @@
+package dev.omnichannel.monitor.cli;
+
+import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.io.ValidationRules;
+import dev.omnichannel.monitor.journey.AttributionDimension;
+import dev.omnichannel.monitor.journey.JourneyConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Option;
+
+/**
+ * The processing settings shared by the commands that run the pipeline: privacy key, validation,
+ * identity guards, journey and touch rules. Each setting is declared once, with its default.
+ */
+public class PipelineOptions {
+  @Option(
+      names = "--hmac-key-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the HMAC key for pseudonymising email and phone (default: the environment"
+              + " variable OMNI_HMAC_KEY).")
+  Path hmacKeyFile;
+
+  @Option(
+      names = "--journey-inactivity-gap",
+      paramLabel = "DURATION",
+      defaultValue = "30d",
+      converter = DurationConverter.class,
+      description = "A journey is ABANDONED after this long without events (default: ${DEFAULT-VALUE}).")
+  Duration inactivityGap;
+
+  @Option(
+      names = "--journey-max-events",
+      paramLabel = "N",
+      defaultValue = "5000",
+      description = "A journey is TRUNCATED at this many events (default: ${DEFAULT-VALUE}).")
+  int maxEvents;
+
+  @Option(
+      names = "--journey-max-duration",
+      paramLabel = "DURATION",
+      defaultValue = "90d",
+      converter = DurationConverter.class,
+      description =
+          "A journey is TRUNCATED when an event comes more than this after its first event; also the"
+              + " context read before --from (default: ${DEFAULT-VALUE}).")
+  Duration maxDuration;
+
+  @Option(
+      names = "--touch-visit-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30m",
+      converter = DurationConverter.class,
+      description =
+          "An event continues a touch when it comes at most this long after the previous one"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration visitTimeout;
+
+  @Option(
+      names = "--attribution-dimension",
+      paramLabel = "channel|campaign",
+      defaultValue = "channel",
+      description = "What a touch is a run of: channel or campaign (default: ${DEFAULT-VALUE}).")
+  String dimension;
+
+  @Option(
+      names = "--plausible-from",
+      paramLabel = "DATE",
+      defaultValue = "2000-01-01",
+      description = "Earliest plausible event date (default: ${DEFAULT-VALUE}).")
+  LocalDate plausibleFrom;
+
+  @Option(
+      names = "--plausible-to",
+      paramLabel = "DATE",
+      defaultValue = "2100-01-01",
+      description = "Event times from this date on are implausible (default: ${DEFAULT-VALUE}).")
+  LocalDate plausibleTo;
+
+  @Option(
+      names = "--blocked-identity-value",
+      paramLabel = "VALUE",
+      description =
+          "An extra placeholder identity value to ignore (repeatable); the built-in ones are empty,"
+              + " 0, -1, null, none, undefined, unknown, anonymous, n/a and all zeros.")
+  List<String> blockedValues = new ArrayList<>();
+
+  @Option(
+      names = "--namespace-limit",
+      paramLabel = "NAMESPACE=N",
+      description =
+          "Maximum identities of a namespace per person (repeatable). Defaults: customer_id=1,"
+              + " loyalty_id=1, email=3, phone=3, social_id=5, device_id=10, cookie_id=50.")
+  Map<String, String> namespaceLimits = new LinkedHashMap<>();
+
+  /** The journey rules; a {@link UserException} names a bad value. */
+  public JourneyConfig journeyConfig() {
+    AttributionDimension dim;
+    try {
+      dim = AttributionDimension.valueOf(dimension.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(
+          "--attribution-dimension must be channel or campaign, got '" + dimension + "'");
+    }
+    if (maxEvents < 1) {
+      throw new UserException("--journey-max-events must be at least 1, got " + maxEvents);
+    }
+    return new JourneyConfig(inactivityGap, maxEvents, maxDuration, visitTimeout, dim);
+  }
+
+  /** The validation rules. */
+  public ValidationRules validationRules() {
+    if (!plausibleFrom.isBefore(plausibleTo)) {
+      throw new UserException(
+          "--plausible-from " + plausibleFrom + " must be before --plausible-to " + plausibleTo);
+    }
+    return new ValidationRules(
+        plausibleFrom.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        plausibleTo.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        blockedValues,
+        1e12);
+  }
+
+  /** The namespace limits: defaults overridden by {@code --namespace-limit}. */
+  public Map<String, Integer> limits() {
+    Map<String, Integer> limits = new TreeMap<>(Namespaces.DEFAULT_LIMITS);
+    for (Map.Entry<String, String> e : namespaceLimits.entrySet()) {
+      String ns = e.getKey().trim().toLowerCase(Locale.ROOT);
+      int n;
+      try {
+        n = Integer.parseInt(e.getValue().trim());
+      } catch (NumberFormatException ex) {
+        throw new UserException(
+            "--namespace-limit " + e.getKey() + "=" + e.getValue() + ": the limit is not a number");
+      }
+      if (n < 1) {
+        throw new UserException(
+            "--namespace-limit " + e.getKey() + "=" + e.getValue() + ": the limit must be at least 1");
+      }
+      limits.put(ns, n);
+    }
+    return limits;
+  }
+}

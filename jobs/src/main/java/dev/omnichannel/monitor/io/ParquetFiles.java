@@ -1,0 +1,48 @@
+package dev.omnichannel.monitor.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
+/** Reads back Parquet output: row counts from footers, rows as generic Avro records. */
+public final class ParquetFiles {
+  private ParquetFiles() {}
+
+  /** Total rows of the files, from their footers. */
+  public static long rowCount(List<Path> files) throws IOException {
+    long n = 0;
+    for (Path f : files) {
+      try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(f))) {
+        n += r.getRecordCount();
+      }
+    }
+    return n;
+  }
+
+  /** Calls {@code sink} for every row of the files, in file order. */
+  public static void forEach(List<Path> files, Consumer<GenericRecord> sink) throws IOException {
+    for (Path f : files) {
+      try (ParquetReader<GenericRecord> r =
+          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+        GenericRecord rec;
+        while ((rec = r.read()) != null) {
+          sink.accept(rec);
+        }
+      }
+    }
+  }
+
+  /** Every row of the files. */
+  public static List<GenericRecord> readAll(List<Path> files) throws IOException {
+    List<GenericRecord> out = new ArrayList<>();
+    forEach(files, out::add);
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.omnichannel.monitor.io;
+
+import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.parquet.ParquetBuilder;
+import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Parquet {@link FileSink}s for the output tables: Snappy-compressed, one folder per table, {@code
+ * dt=} partitions by the row's main time. In BATCH execution the sink finalises its files at the
+ * end; in STREAMING execution it commits them on checkpoints.
+ */
+public final class ParquetSinks {
+  private ParquetSinks() {}
+
+  /**
+   * A sink writing {@code type} rows under {@code base/table/dt=.../*.parquet}.
+   *
+   * @param mainTime the row's main time, which decides its partition (null: {@link
+   *     DatePartitionAssigner#UNKNOWN})
+   */
+  public static <T extends SpecificRecordBase> FileSink<T> sink(
+      String base, String table, Class<T> type, SerializableFunction<T, Instant> mainTime) {
+    return FileSink.forBulkFormat(
+            new Path(base, table), new ParquetWriterFactory<>(new SpecificBuilder<>(type)))
+        .withBucketAssigner(new DatePartitionAssigner<>(mainTime))
+        .withOutputFileConfig(
+            OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+        .build();
+  }
+
+  /** Creates an Avro-specific Parquet writer with Snappy compression. */
+  static final class SpecificBuilder<T extends SpecificRecordBase> implements ParquetBuilder<T> {
+    private final Class<T> type;
+
+    SpecificBuilder(Class<T> type) {
+      this.type = type;
+    }
+
+    @Override
+    public org.apache.parquet.hadoop.ParquetWriter<T> createWriter(
+        org.apache.parquet.io.OutputFile out) throws java.io.IOException {
+      SpecificData model = SpecificData.getForClass(type);
+      Schema schema = model.getSchema(type);
+      return AvroParquetWriter.<T>builder(out)
+          .withSchema(schema)
+          .withDataModel(model)
+          .withCompressionCodec(CompressionCodecName.SNAPPY)
+          .build();
+    }
+  }
+}

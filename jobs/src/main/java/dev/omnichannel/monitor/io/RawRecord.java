@@ -1,0 +1,33 @@
+package dev.omnichannel.monitor.io;
+
+/**
+ * One input record exactly as read, before decoding: where it came from and its text. Avro records
+ * are rendered as JSON text so that one decoder serves every encoding.
+ */
+public class RawRecord {
+  /** Where the record came from: {@code file:line} (Avro: {@code file:record-index}). */
+  public String source;
+
+  /** The record's text (a JSON object when well-formed), at most {@link #MAX_PAYLOAD} chars. */
+  public String payload;
+
+  /**
+   * Set when the reader already knows the record is unusable (for example invalid UTF-8 or a record
+   * over the size limit): a dead-letter reason such as {@code record_too_large: 2000000 bytes}.
+   */
+  public String readError;
+
+  /** Largest record accepted, in bytes. Larger records become dead letters. */
+  public static final int MAX_RECORD_BYTES = 1 << 20;
+
+  /** Largest payload kept in a dead letter, in chars. */
+  public static final int MAX_PAYLOAD = 64 * 1024;
+
+  public RawRecord() {}
+
+  public RawRecord(String source, String payload, String readError) {
+    this.source = source;
+    this.payload = payload;
+    this.readError = readError;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.omnichannel.monitor.pipeline;
+
+import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/** The job's side outputs and broadcast descriptors, kept in one place. */
+public final class Tags {
+  public static final OutputTag<DeadLetterRow> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRow.class));
+  public static final OutputTag<IdentityMergeRow> IDENTITY_MERGES =
+      new OutputTag<>("identity-merges", TypeInformation.of(IdentityMergeRow.class));
+  public static final OutputTag<EventRow> EVENTS =
+      new OutputTag<>("events", TypeInformation.of(EventRow.class));
+
+  /** Broadcast state holding the end of input (largest accepted event time) under key "end". */
+  public static final MapStateDescriptor<String, Long> END_OF_INPUT =
+      new MapStateDescriptor<>("end-of-input", Types.STRING, Types.LONG);
+
+  private Tags() {}
+}
