@@ -29,7 +29,8 @@ import java.util.Set;
  * <p>Rules (DESIGN.md "Input"): event_id, event_time and at least one usable identity are
  * required; event_time is epoch millis or an ISO-8601 instant inside the plausible range; unknown
  * channel or event_type values become OTHER with the original kept in attributes; placeholder
- * identity values are dropped; email and phone values are replaced by their HMAC.
+ * identity values are dropped; email and phone values are replaced by their HMAC, and so are
+ * email- and phone-like substrings of attribute values.
  */
 public final class EventDecoder {
   static final int MAX_ID_LENGTH = 256;
@@ -46,6 +47,7 @@ public final class EventDecoder {
   private final ValidationRules rules;
   private final BlockedValues blocked;
   private final Pseudonymiser pseudonymiser;
+  private final PayloadRedactor redactor;
   private final long plausibleFrom;
   private final long plausibleTo;
 
@@ -53,6 +55,7 @@ public final class EventDecoder {
     this.rules = rules;
     this.blocked = rules.blockedValues();
     this.pseudonymiser = pseudonymiser;
+    this.redactor = new PayloadRedactor(pseudonymiser);
     this.plausibleFrom = rules.plausibleFrom().toEpochMilli();
     this.plausibleTo = rules.plausibleTo().toEpochMilli();
   }
@@ -165,7 +168,7 @@ public final class EventDecoder {
               eventId,
               millis);
         }
-        attributes.put(e.getKey(), text);
+        attributes.put(e.getKey(), redactor.scrub(text));
       }
     }
 

@@ -59,11 +59,13 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     Path path = split.path();
     FSDataInputStream in = path.getFileSystem().open(path);
     String name = path.getName();
+    String scheme = path.toUri().getScheme();
+    String file = scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
     RecordReader reader =
         name.endsWith(".avro")
-            ? new AvroRecordReader(path.toString(), in)
+            ? new AvroRecordReader(file, in)
             : new LineRecordReader(
-                path.toString(), name.endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+                file, name.endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
     for (long i = 0; i < skip && reader.next() != null; i++) {
       // skip records already emitted before the restore
     }

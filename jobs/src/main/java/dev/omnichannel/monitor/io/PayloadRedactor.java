@@ -61,7 +61,11 @@ public final class PayloadRedactor {
     return scrub(payload);
   }
 
-  private String scrub(String text) {
+  /** Replaces email-like and formatted-phone-like substrings of free text by their HMAC. */
+  public String scrub(String text) {
+    if (text.indexOf('@') < 0 && text.indexOf('+') < 0 && text.indexOf('(') < 0) {
+      return text;
+    }
     return replace(PHONE, replace(EMAIL, text, Namespaces.EMAIL), Namespaces.PHONE);
   }
 

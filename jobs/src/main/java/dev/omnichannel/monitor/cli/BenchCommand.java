@@ -1,0 +1,176 @@
+package dev.omnichannel.monitor.cli;
+
+import dev.omnichannel.monitor.generate.Generator;
+import dev.omnichannel.monitor.generate.GeneratorConfig;
+import dev.omnichannel.monitor.generate.GroundTruth;
+import dev.omnichannel.monitor.io.PartitionCommitter;
+import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.BackfillRunner;
+import dev.omnichannel.monitor.pipeline.RunSummary;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: generates N events and times the backfill over them on the embedded mini
+ * cluster. Prints events per second and peak memory, as a line ready for BENCHMARKS.md.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Generates --events synthetic events, then times the backfill over them on the embedded"
+          + " Flink mini cluster. Prints events per second and peak memory."
+    })
+public class BenchCommand implements Callable<Integer> {
+  @Option(
+      names = "--events",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description = "Approximate number of events to generate (default: ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "${sys:omni.cores}",
+      description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(
+      names = "--format",
+      paramLabel = "jsonl|avro",
+      defaultValue = "jsonl",
+      description = "Input format to generate (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "Where to put the generated input and the output (default: a temporary folder, deleted after).")
+  Path workDir;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < 1000 || events > 1_000_000_000L) {
+      throw new UserException("--events must be between 1000 and 1000000000, got " + events);
+    }
+    if (parallelism < 1) {
+      throw new UserException("--parallelism must be at least 1, got " + parallelism);
+    }
+    GeneratorConfig.Format fmt;
+    try {
+      fmt = GeneratorConfig.Format.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--format must be jsonl or avro, got '" + format + "'");
+    }
+    boolean temporary = workDir == null;
+    Path dir = temporary ? Files.createTempDirectory("omni-bench") : workDir;
+    try {
+      Path input = dir.resolve("input");
+      Path output = dir.resolve("output");
+      PartitionCommitter.deleteTree(input);
+      PartitionCommitter.deleteTree(output);
+      GeneratorConfig defaults = GeneratorConfig.defaults();
+      GeneratorConfig gen =
+          new GeneratorConfig(
+              defaults.customers(), 90, seed, defaults.start(), fmt, false, 0.0, false, events);
+      long t0 = System.nanoTime();
+      GroundTruth truth = Generator.generate(gen, input);
+      double genSeconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(
+          "generate: %,d records in %.1f s (%,.0f records/s)%n",
+          truth.counts.records, genSeconds, truth.counts.records / genSeconds);
+
+      PipelineOptions options = new PipelineOptions();
+      CommandLine.populateCommand(options);
+      BackfillConfig config =
+          new BackfillConfig(
+              InputResolver.resolve(List.of(input.resolve("events").toString())),
+              output.toAbsolutePath().toString(),
+              null,
+              null,
+              parallelism,
+              HmacKeys.DEMO_KEY.getBytes(StandardCharsets.UTF_8),
+              options.validationRules(),
+              options.journeyConfig(),
+              options.limits(),
+              RunIds.next("bench"));
+      resetPeaks();
+      long t1 = System.nanoTime();
+      RunSummary s = BackfillRunner.run(config, List.of("bench"));
+      double seconds = (System.nanoTime() - t1) / 1e9;
+      long heapPeak = heapPeakBytes();
+      System.out.printf(
+          "backfill: %,d input records, %,d events, %,d persons, %,d journeys in %.1f s%n",
+          s.accounting.inputRecords,
+          s.accounting.acceptedEvents,
+          s.persons,
+          s.journeysByStatus.values().stream().mapToLong(Long::longValue).sum(),
+          seconds);
+      System.out.printf(
+          "throughput: %,.0f events/s end to end (parallelism %d, %d cores)%n",
+          s.accounting.inputRecords / seconds, parallelism, Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "peak memory: JVM heap %,d MiB, process RSS %s%n", heapPeak >> 20, rssPeak());
+      System.out.printf(
+          "| backfill | %,d | %d | %.1f s | %,.0f | %,d MiB |%n",
+          s.accounting.inputRecords,
+          parallelism,
+          seconds,
+          s.accounting.inputRecords / seconds,
+          heapPeak >> 20);
+      return s.accounting.balanced() ? 0 : 1;
+    } finally {
+      if (temporary) {
+        PartitionCommitter.deleteTree(dir);
+      }
+    }
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      p.resetPeakUsage();
+    }
+  }
+
+  private static long heapPeakBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  private static String rssPeak() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return String.format("%,d MiB", kb >> 10);
+        }
+      }
+    } catch (Exception e) {
+      // not on Linux
+    }
+    return "n/a";
+  }
+}
