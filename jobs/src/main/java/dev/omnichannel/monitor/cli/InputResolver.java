@@ -93,9 +93,11 @@ public final class InputResolver {
       return List.of();
     }
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pat);
-    try (Stream<Path> s = Files.walk(base)) {
+    Path start = base;
+    try (Stream<Path> s = Files.walk(start)) {
       return s.filter(Files::isRegularFile)
           .filter(f -> m.matches(f.toAbsolutePath().normalize()))
+          .filter(f -> visible(start, f))
           .filter(f -> EventFileFormat.isEventFile(f.getFileName().toString()))
           .sorted()
           .toList();

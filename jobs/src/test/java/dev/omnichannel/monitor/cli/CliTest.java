@@ -1,0 +1,162 @@
+package dev.omnichannel.monitor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Flags and configuration errors: a one-line message naming the bad value, a non-zero exit. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    if (System.getProperty("omni.cores") == null) {
+      System.setProperty("omni.cores", "2");
+    }
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"demo", "generate", "backfill", "bench"})
+  void shouldExplainEverySubcommand(String command) {
+    Run r = run(command, "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Usage:", command, "--help");
+  }
+
+  @Test
+  void shouldListSubcommandsAtTheTop() {
+    Run r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("demo", "generate", "backfill", "bench");
+  }
+
+  private Path events() throws Exception {
+    Path f = dir.resolve("e.jsonl");
+    Files.writeString(f, "{}\n");
+    return f;
+  }
+
+  @Test
+  void shouldNameAnUnknownFlag() {
+    Run r = run("backfill", "--inptu", "x", "--output", "y");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--inptu").doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void shouldNameABadDate() throws Exception {
+    Run r = run("backfill", "--input", events().toString(), "--output", dir.toString(), "--from", "2026-13-01");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("2026-13-01").doesNotContain("\tat ");
+  }
+
+  @Test
+  void shouldNameAMissingInput() {
+    Run r = run("backfill", "--input", dir.resolve("nope").toString(), "--output", dir.toString(), "--hmac-key-file", dir.resolve("k").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("error:").doesNotContain("\tat ");
+  }
+
+  @Test
+  void shouldNameAnInputOfTheWrongKind() throws Exception {
+    Path csv = dir.resolve("data.csv");
+    Files.writeString(csv, "a,b\n");
+    Path key = dir.resolve("k");
+    Files.writeString(key, "0123456789abcdef0123");
+    Run r = run("backfill", "--input", csv.toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: --input " + csv + " is not an event file (expected *.avro, *.jsonl or *.jsonl.gz)" + System.lineSeparator());
+  }
+
+  @Test
+  void shouldRefuseAReversedRange() throws Exception {
+    Path key = dir.resolve("k");
+    Files.writeString(key, "0123456789abcdef0123");
+    Run r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--from", "2026-02-01", "--to", "2026-01-01", "--hmac-key-file", key.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--to 2026-01-01 is before --from 2026-02-01");
+  }
+
+  @Test
+  void shouldNameABadDuration() throws Exception {
+    Run r = run("backfill", "--input", events().toString(), "--output", dir.toString(), "--touch-visit-timeout", "soon");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'soon' is not a duration").doesNotContain("\tat ");
+  }
+
+  @Test
+  void shouldNameABadNamespaceLimitAndDimension() throws Exception {
+    Path key = dir.resolve("k");
+    Files.writeString(key, "0123456789abcdef0123");
+    Run r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString(), "--namespace-limit", "cookie_id=lots");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--namespace-limit cookie_id=lots");
+    r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString(), "--attribution-dimension", "weather");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'weather'");
+  }
+
+  @Test
+  void shouldRequireAnHmacKeyOfSomeLength() throws Exception {
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(() -> HmacKeys.resolve(null, Map.of())))
+        .isInstanceOf(UserException.class)
+        .hasMessageContaining("OMNI_HMAC_KEY");
+    Path shortKey = dir.resolve("short");
+    Files.writeString(shortKey, "abc\n");
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> HmacKeys.resolve(shortKey, Map.of())))
+        .hasMessage("the HMAC key from --hmac-key-file " + shortKey + " is 3 bytes; use at least 16");
+    assertThat(new String(HmacKeys.resolve(null, Map.of("OMNI_HMAC_KEY", "0123456789abcdef")), StandardCharsets.UTF_8))
+        .isEqualTo("0123456789abcdef");
+  }
+
+  @Test
+  void shouldParseDurationsInBothForms() {
+    assertThat(DurationConverter.parse("30d")).isEqualTo(Duration.ofDays(30));
+    assertThat(DurationConverter.parse("30m")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DurationConverter.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+    assertThat(DurationConverter.parse("2w")).isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void shouldResolveDirectoriesAndGlobsSkippingHiddenAndUnderscoreFiles() throws Exception {
+    Path d = dir.resolve("data");
+    Files.createDirectories(d.resolve("_staging"));
+    Files.createDirectories(d.resolve("sub"));
+    Files.writeString(d.resolve("a-2026-01-01.jsonl"), "");
+    Files.writeString(d.resolve("sub/b-2026-01-02.jsonl.gz"), "");
+    Files.writeString(d.resolve("c.avro"), "");
+    Files.writeString(d.resolve("ground-truth.json.txt"), "");
+    Files.writeString(d.resolve("_staging/x.jsonl"), "");
+    Files.writeString(d.resolve(".hidden.jsonl"), "");
+    assertThat(InputResolver.resolve(java.util.List.of(d.toString())))
+        .containsExactly(
+            d.resolve("a-2026-01-01.jsonl").toString(),
+            d.resolve("c.avro").toString(),
+            d.resolve("sub/b-2026-01-02.jsonl.gz").toString());
+    assertThat(InputResolver.resolve(java.util.List.of(d + "/*-2026-01-0[12].jsonl*")))
+        .containsExactly(d.resolve("a-2026-01-01.jsonl").toString());
+    assertThat(InputResolver.resolve(java.util.List.of(d + "/**/*.jsonl*")))
+        .containsExactly(d.resolve("sub/b-2026-01-02.jsonl.gz").toString());
+  }
+}

@@ -1,0 +1,373 @@
+package dev.omnichannel.monitor.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.cli.Main;
+import dev.omnichannel.monitor.generate.Generator;
+import dev.omnichannel.monitor.generate.GeneratorConfig;
+import dev.omnichannel.monitor.identity.IdentityKey;
+import dev.omnichannel.monitor.identity.PersonIds;
+import dev.omnichannel.monitor.identity.Pseudonymiser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generated data with planted ground truth (5% broken records) through the real {@code backfill}
+ * command on an embedded Flink mini cluster; the Parquet output is read back with DuckDB, as an
+ * analyst would, and compared with what the generator planted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BackfillITCase {
+  private static final String KEY = "backfill-itcase-hmac-key-0123456789";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Path input;
+  private Path keyFile;
+  private Path out4;
+  private JsonNode truth;
+  private JsonNode summary4;
+  private Connection duck;
+  private final Pseudonymiser pseudonymiser =
+      new Pseudonymiser(KEY.getBytes(StandardCharsets.UTF_8));
+
+  @BeforeAll
+  void generateAndRun() throws Exception {
+    input = dir.resolve("input");
+    GeneratorConfig defaults = GeneratorConfig.defaults();
+    Generator.generate(
+        new GeneratorConfig(
+            400, 75, 11L, defaults.start(), GeneratorConfig.Format.JSONL, false, 0.05, true, 0),
+        input);
+    truth = JSON.readTree(input.resolve("ground-truth.json").toFile());
+    keyFile = dir.resolve("hmac.key");
+    Files.writeString(keyFile, KEY + "\n");
+    out4 = dir.resolve("out-p4");
+    summary4 = backfill(out4, 4);
+    duck = DriverManager.getConnection("jdbc:duckdb:");
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    if (duck != null) {
+      duck.close();
+    }
+  }
+
+  private JsonNode backfill(Path out, int parallelism, String... extra) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "backfill",
+                "--input",
+                input.resolve("events").toString(),
+                "--output",
+                out.toString(),
+                "--parallelism",
+                String.valueOf(parallelism),
+                "--hmac-key-file",
+                keyFile.toString()));
+    args.addAll(List.of(extra));
+    assertThat(Main.execute(args.toArray(String[]::new))).isZero();
+    try (Stream<Path> runs = Files.list(out.resolve("_runs"))) {
+      Path latest = runs.sorted().reduce((a, b) -> b).orElseThrow();
+      return JSON.readTree(latest.toFile());
+    }
+  }
+
+  private String table(Path out, String table) {
+    return "read_parquet('" + out.resolve(table) + "/**/*.parquet', hive_partitioning = false)";
+  }
+
+  private List<List<Object>> rows(String sql) throws Exception {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Statement st = duck.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          Object v = rs.getObject(i);
+          row.add(v == null ? null : v.toString());
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private long scalar(String sql) throws Exception {
+    return Long.parseLong(rows(sql).get(0).get(0).toString());
+  }
+
+  @Test
+  void accountingShouldBalanceAndMatchWhatWasPlanted() throws Exception {
+    JsonNode counts = truth.get("counts");
+    JsonNode a = summary4.get("accounting");
+    assertThat(a.get("input_records").asLong()).isEqualTo(counts.get("records").asLong());
+    assertThat(a.get("accepted_events").asLong()).isEqualTo(counts.get("accepted_events").asLong());
+    assertThat(a.get("duplicates").asLong()).isEqualTo(counts.get("duplicates").asLong());
+    assertThat(a.get("dead_letters").asLong()).isEqualTo(counts.get("dead_letters").asLong());
+    assertThat(a.get("late_events").asLong()).isZero();
+    assertThat(a.get("out_of_range").asLong()).isZero();
+    assertThat(a.get("balanced").asBoolean()).isTrue();
+    assertThat(a.get("input_records").asLong())
+        .isEqualTo(
+            a.get("accepted_events").asLong()
+                + a.get("duplicates").asLong()
+                + a.get("late_events").asLong()
+                + a.get("dead_letters").asLong());
+    assertThat(counts.get("dead_letters").asLong()).isPositive();
+    assertThat(counts.get("duplicates").asLong()).isPositive();
+    assertThat(scalar("SELECT count(*) FROM " + table(out4, "events")))
+        .isEqualTo(counts.get("accepted_events").asLong());
+    assertThat(scalar("SELECT count(DISTINCT event_id) FROM " + table(out4, "events")))
+        .isEqualTo(counts.get("accepted_events").asLong());
+    assertThat(scalar("SELECT count(*) FROM " + table(out4, "dead_letters")))
+        .isEqualTo(counts.get("dead_letters").asLong());
+    assertThat(summary4.get("tables").get("events").asLong())
+        .isEqualTo(counts.get("accepted_events").asLong());
+  }
+
+  @Test
+  void everyInjectedBadRecordShouldEndWhereItBelongs() throws Exception {
+    Map<String, String> deadBySource = new HashMap<>();
+    for (List<Object> r :
+        rows("SELECT source, reason, payload FROM " + table(out4, "dead_letters"))) {
+      String source = r.get(0).toString();
+      String file = source.substring(source.lastIndexOf('/') + 1);
+      deadBySource.put(file, r.get(1).toString());
+      assertThat(r.get(2).toString()).doesNotContain("@example.");
+    }
+    Map<String, String> expectedDead = new TreeMap<>();
+    Set<String> duplicateIds = new HashSet<>();
+    Set<String> acceptedIds = new HashSet<>();
+    for (JsonNode bad : truth.get("bad_records")) {
+      String expected = bad.get("expected").asText();
+      switch (expected) {
+        case "dead_letter" ->
+            expectedDead.put(
+                bad.get("file").asText() + ":" + bad.get("line").asInt(),
+                bad.get("reason_code").asText());
+        case "duplicate" -> duplicateIds.add(bad.get("event_id").asText());
+        case "accepted" -> acceptedIds.add(bad.get("event_id").asText());
+        default -> throw new AssertionError("unknown expectation " + expected);
+      }
+    }
+    assertThat(expectedDead).isNotEmpty();
+    Map<String, String> actualCodes = new TreeMap<>();
+    deadBySource.forEach((k, v) -> actualCodes.put(k, v.substring(0, v.indexOf(':'))));
+    assertThat(actualCodes).isEqualTo(expectedDead);
+
+    for (String id : duplicateIds) {
+      assertThat(scalar("SELECT count(*) FROM " + table(out4, "events") + " WHERE event_id = '" + id + "'"))
+          .as("duplicate %s kept once", id)
+          .isEqualTo(1);
+    }
+    for (String id : acceptedIds) {
+      assertThat(scalar("SELECT count(*) FROM " + table(out4, "events") + " WHERE event_id = '" + id + "'"))
+          .as("accepted %s", id)
+          .isEqualTo(1);
+    }
+    long unknown = truth.get("counts").get("unknown_enum_events").asLong();
+    assertThat(unknown).isPositive();
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM "
+                    + table(out4, "events")
+                    + " WHERE (channel = 'OTHER' AND attributes['raw_channel'] IS NOT NULL)"
+                    + " OR (event_type = 'OTHER' AND attributes['raw_event_type'] IS NOT NULL)"))
+        .isEqualTo(unknown);
+  }
+
+  private IdentityKey key(JsonNode id) {
+    String ns = id.get("namespace").asText();
+    return new IdentityKey(ns, pseudonymiser.apply(ns, id.get("value").asText()));
+  }
+
+  @Test
+  void personsShouldEqualTheTruePersonsAndGuardCasesShouldBeRejectedMerges() throws Exception {
+    Map<String, Set<String>> personsOfIdentity = new HashMap<>();
+    for (List<Object> r :
+        rows(
+            "SELECT DISTINCT i.namespace || ':' || i.value, person_id FROM (SELECT unnest(identities)"
+                + " AS i, person_id FROM "
+                + table(out4, "events")
+                + ")")) {
+      personsOfIdentity.computeIfAbsent(r.get(0).toString(), k -> new HashSet<>()).add(r.get(1).toString());
+    }
+    Set<String> sharedIdentities = new HashSet<>();
+    Map<String, String> truePersonOf = new HashMap<>();
+    for (JsonNode p : truth.get("persons")) {
+      truePersonOf.put(p.get("person").asText(), expectedPersonId(p));
+    }
+    Set<String> expectedRejected = new HashSet<>();
+    for (JsonNode s : truth.get("shared_devices")) {
+      String id = key(s).toString();
+      sharedIdentities.add(id);
+      assertThat(personsOfIdentity.get(id))
+          .as("shared device %s stays with its first user", id)
+          .containsExactly(truePersonOf.get(s.get("owner").asText()));
+      s.get("rejected_event_ids").forEach(e -> expectedRejected.add(e.asText()));
+    }
+    assertThat(sharedIdentities).as("shared devices are planted").isNotEmpty();
+
+    int checked = 0;
+    Set<String> expectedPersons = new HashSet<>();
+    for (JsonNode p : truth.get("persons")) {
+      String expected = truePersonOf.get(p.get("person").asText());
+      expectedPersons.add(expected);
+      for (JsonNode id : p.get("identities")) {
+        String k = key(id).toString();
+        assertThat(personsOfIdentity.get(k))
+            .as("identity %s of %s", k, p.get("person").asText())
+            .containsExactly(expected);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(1000);
+    Set<String> actualPersons = new HashSet<>();
+    personsOfIdentity.values().forEach(actualPersons::addAll);
+    assertThat(actualPersons).isEqualTo(expectedPersons);
+    assertThat(summary4.get("persons").asLong()).isEqualTo(truth.get("persons").size());
+
+    List<List<Object>> merges =
+        rows("SELECT event_id, accepted, reason FROM " + table(out4, "identity_merges"));
+    Set<String> rejected = new HashSet<>();
+    for (List<Object> m : merges) {
+      assertThat(m.get(1)).isEqualTo("false");
+      assertThat(m.get(2).toString()).startsWith("namespace_limit:customer_id");
+      rejected.add(m.get(0).toString());
+    }
+    assertThat(rejected).isEqualTo(expectedRejected);
+    assertThat(merges).hasSize(expectedRejected.size());
+  }
+
+  private String expectedPersonId(JsonNode person) {
+    List<IdentityKey> ids = new ArrayList<>();
+    person.get("identities").forEach(id -> ids.add(key(id)));
+    return PersonIds.personId(Collections.min(ids));
+  }
+
+  @Test
+  void journeysAndConversionsShouldMatchTheGroundTruth() throws Exception {
+    List<String> expected = new ArrayList<>();
+    long conversions = 0;
+    for (JsonNode p : truth.get("persons")) {
+      String pid = expectedPersonId(p);
+      for (JsonNode j : p.get("journeys")) {
+        JsonNode value = j.get("conversion_value");
+        expected.add(
+            String.join(
+                "|",
+                pid,
+                j.get("start_ms").asText(),
+                j.get("end_ms").asText(),
+                j.get("status").asText(),
+                j.get("event_count").asText(),
+                value == null || value.isNull() ? "null" : String.format("%.2f", value.asDouble())));
+        if (j.get("status").asText().equals("CONVERTED")) {
+          conversions++;
+        }
+      }
+    }
+    List<String> actual = new ArrayList<>();
+    for (List<Object> r :
+        rows(
+            "SELECT person_id, epoch_ms(start_time), epoch_ms(end_time), status, event_count,"
+                + " CASE WHEN conversion_value IS NULL THEN 'null' ELSE printf('%.2f',"
+                + " conversion_value) END FROM "
+                + table(out4, "journeys"))) {
+      actual.add(String.join("|", r.stream().map(String::valueOf).toList()));
+    }
+    Collections.sort(expected);
+    Collections.sort(actual);
+    assertThat(actual).hasSize(expected.size());
+    assertThat(actual).isEqualTo(expected);
+    assertThat(conversions).isPositive();
+    assertThat(scalar("SELECT count(*) FROM " + table(out4, "journeys") + " WHERE converted"))
+        .isEqualTo(conversions);
+    assertThat(summary4.get("conversions").asLong()).isEqualTo(conversions);
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM "
+                    + table(out4, "events")
+                    + " e LEFT JOIN "
+                    + table(out4, "journeys")
+                    + " j USING (journey_id) WHERE j.journey_id IS NULL"))
+        .as("every event belongs to a written journey")
+        .isZero();
+  }
+
+  private Map<String, List<List<Object>>> snapshot(Path out) throws Exception {
+    Map<String, List<List<Object>>> tables = new TreeMap<>();
+    for (String t : BackfillPipeline.TABLES) {
+      tables.put(t, rows("SELECT * FROM " + table(out, t) + " ORDER BY ALL"));
+    }
+    return tables;
+  }
+
+  @Test
+  void parallelismOneAndFourAndARerunShouldGiveIdenticalTables() throws Exception {
+    Map<String, List<List<Object>>> p4 = snapshot(out4);
+    Path out1 = dir.resolve("out-p1");
+    backfill(out1, 1);
+    assertThat(snapshot(out1)).isEqualTo(p4);
+
+    JsonNode again = backfill(out4, 2);
+    assertThat(snapshot(out4)).isEqualTo(p4);
+    assertThat(again.get("tables")).isEqualTo(summary4.get("tables"));
+    try (Stream<Path> s = Files.list(out4)) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+          .containsExactly("_runs", "dead_letters", "events", "identity_merges", "journeys");
+    }
+  }
+
+  @Test
+  void aBoundedRangeShouldWriteOnlyItsDatesAndStillBalance() throws Exception {
+    LocalDate start = LocalDate.parse(truth.get("start").asText());
+    LocalDate from = start.plusDays(20);
+    LocalDate to = start.plusDays(29);
+    Path out = dir.resolve("out-range");
+    JsonNode s = backfill(out, 2, "--from", from.toString(), "--to", to.toString());
+    assertThat(s.get("accounting").get("balanced").asBoolean()).isTrue();
+    assertThat(s.get("accounting").get("out_of_range").asLong()).isPositive();
+    for (String t : BackfillPipeline.TABLES) {
+      try (Stream<Path> parts = Files.list(out.resolve(t))) {
+        parts.forEach(
+            p -> {
+              LocalDate d = LocalDate.parse(p.getFileName().toString().substring(3));
+              assertThat(d).isBetween(from, to);
+            });
+      }
+    }
+    // The events of the range are exactly the full run's events on those dates.
+    String where =
+        " WHERE CAST(event_time AS DATE) BETWEEN DATE '" + from + "' AND DATE '" + to + "'";
+    assertThat(rows("SELECT event_id FROM " + table(out, "events") + " ORDER BY ALL"))
+        .isEqualTo(rows("SELECT event_id FROM " + table(out4, "events") + where + " ORDER BY ALL"));
+  }
+}
