@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backfill}: event files in, Parquet tables out, in Flink BATCH execution. */
 @Command(
@@ -87,16 +87,7 @@ public class BackfillCommand implements Callable<Integer> {
     }
     List<String> files = InputResolver.resolve(inputs);
     Files.createDirectories(output);
-    return new BackfillConfig(
-        files,
-        output.toAbsolutePath().normalize().toString(),
-        from,
-        to,
-        parallelism,
-        hmacKey,
-        options.validationRules(),
-        options.journeyConfig(),
-        options.limits(),
-        RunIds.next("backfill"));
+    return options.backfillConfig(
+        files, output, from, to, parallelism, hmacKey, RunIds.next("backfill"));
   }
 }

@@ -15,13 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: generates N events and times the backfill over them on the embedded mini
- * cluster. Prints events per second and peak memory, as a line ready for BENCHMARKS.md.
+ * {@code bench}: generates N events and times the backfill over them on the embedded mini cluster.
+ * Prints events per second and peak memory, as a line ready for BENCHMARKS.md.
  */
 @Command(
     name = "bench",
@@ -56,7 +55,8 @@ public class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--work-dir",
       paramLabel = "DIR",
-      description = "Where to put the generated input and the output (default: a temporary folder, deleted after).")
+      description =
+          "Where to put the generated input and the output (default: a temporary folder, deleted after).")
   Path workDir;
 
   @Option(
@@ -98,20 +98,16 @@ public class BenchCommand implements Callable<Integer> {
           "generate: %,d records in %.1f s (%,.0f records/s)%n",
           truth.counts.records, genSeconds, truth.counts.records / genSeconds);
 
-      PipelineOptions options = new PipelineOptions();
-      CommandLine.populateCommand(options);
       BackfillConfig config =
-          new BackfillConfig(
-              InputResolver.resolve(List.of(input.resolve("events").toString())),
-              output.toAbsolutePath().toString(),
-              null,
-              null,
-              parallelism,
-              HmacKeys.DEMO_KEY.getBytes(StandardCharsets.UTF_8),
-              options.validationRules(),
-              options.journeyConfig(),
-              options.limits(),
-              RunIds.next("bench"));
+          PipelineOptions.defaults()
+              .backfillConfig(
+                  InputResolver.resolve(List.of(input.resolve("events").toString())),
+                  output,
+                  null,
+                  null,
+                  parallelism,
+                  HmacKeys.DEMO_KEY.getBytes(StandardCharsets.UTF_8),
+                  RunIds.next("bench"));
       resetPeaks();
       long t1 = System.nanoTime();
       RunSummary s = BackfillRunner.run(config, List.of("bench"));
@@ -126,7 +122,9 @@ public class BenchCommand implements Callable<Integer> {
           seconds);
       System.out.printf(
           "throughput: %,.0f events/s end to end (parallelism %d, %d cores)%n",
-          s.accounting.inputRecords / seconds, parallelism, Runtime.getRuntime().availableProcessors());
+          s.accounting.inputRecords / seconds,
+          parallelism,
+          Runtime.getRuntime().availableProcessors());
       System.out.printf(
           "peak memory: JVM heap %,d MiB, process RSS %s%n", heapPeak >> 20, rssPeak());
       System.out.printf(

@@ -94,7 +94,8 @@ public class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    System.out.printf("Generating %,d customers over %d days (seed %d) ...%n", customers, days, seed);
+    System.out.printf(
+        "Generating %,d customers over %d days (seed %d) ...%n", customers, days, seed);
     GroundTruth truth = Generator.generate(gen, input);
     System.out.printf(
         "  %,d records in %s (ground truth: %s)%n",
@@ -112,21 +113,17 @@ public class DemoCommand implements Callable<Integer> {
               + HmacKeys.ENV
               + " for real data).");
     }
-    PipelineOptions defaults = new PipelineOptions();
-    picocli.CommandLine.populateCommand(defaults);
     System.out.println("Running the backfill on an embedded Flink mini cluster ...");
     BackfillConfig config =
-        new BackfillConfig(
-            InputResolver.resolve(List.of(input.resolve("events").toString())),
-            output.toAbsolutePath().normalize().toString(),
-            null,
-            null,
-            Math.max(1, parallelism),
-            key,
-            defaults.validationRules(),
-            defaults.journeyConfig(),
-            defaults.limits(),
-            RunIds.next("demo"));
+        PipelineOptions.defaults()
+            .backfillConfig(
+                InputResolver.resolve(List.of(input.resolve("events").toString())),
+                output,
+                null,
+                null,
+                Math.max(1, parallelism),
+                key,
+                RunIds.next("demo"));
     RunSummary s = BackfillRunner.run(config, List.of("demo"));
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
     System.out.println();

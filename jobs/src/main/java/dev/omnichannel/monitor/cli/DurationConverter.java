@@ -44,8 +44,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
       }
     }
     if (d.isZero() || d.isNegative()) {
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a positive duration");
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
     }
     return d;
   }

@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,7 +36,8 @@ public class PipelineOptions {
       paramLabel = "DURATION",
       defaultValue = "30d",
       converter = DurationConverter.class,
-      description = "A journey is ABANDONED after this long without events (default: ${DEFAULT-VALUE}).")
+      description =
+          "A journey is ABANDONED after this long without events (default: ${DEFAULT-VALUE}).")
   Duration inactivityGap;
 
   @Option(
@@ -101,6 +104,33 @@ public class PipelineOptions {
               + " loyalty_id=1, email=3, phone=3, social_id=5, device_id=10, cookie_id=50.")
   Map<String, String> namespaceLimits = new LinkedHashMap<>();
 
+  /** The options with every default applied, as if no flag were given. */
+  public static PipelineOptions defaults() {
+    return CommandLine.populateCommand(new PipelineOptions());
+  }
+
+  /** A backfill configuration with these settings. */
+  public BackfillConfig backfillConfig(
+      List<String> files,
+      Path output,
+      LocalDate from,
+      LocalDate to,
+      int parallelism,
+      byte[] hmacKey,
+      String runId) {
+    return new BackfillConfig(
+        files,
+        output.toAbsolutePath().normalize().toString(),
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        validationRules(),
+        journeyConfig(),
+        limits(),
+        runId);
+  }
+
   /** The journey rules; a {@link UserException} names a bad value. */
   public JourneyConfig journeyConfig() {
     AttributionDimension dim;
@@ -143,7 +173,11 @@ public class PipelineOptions {
       }
       if (n < 1) {
         throw new UserException(
-            "--namespace-limit " + e.getKey() + "=" + e.getValue() + ": the limit must be at least 1");
+            "--namespace-limit "
+                + e.getKey()
+                + "="
+                + e.getValue()
+                + ": the limit must be at least 1");
       }
       limits.put(ns, n);
     }

@@ -27,7 +27,8 @@ public final class SummaryPrinter {
             ? "balanced: input = accepted + duplicates + late + dead letters + out of range"
             : "NOT BALANCED");
     out.printf("  persons            %,d%n", s.persons);
-    out.printf("  rejected links     %,d  (identity guards; see identity_merges)%n", s.rejectedLinks);
+    out.printf(
+        "  rejected links     %,d  (identity guards; see identity_merges)%n", s.rejectedLinks);
     long journeys = s.journeysByStatus.values().stream().mapToLong(Long::longValue).sum();
     out.printf("  journeys           %,d  %s%n", journeys, s.journeysByStatus);
     double rate = journeys == 0 ? 0 : 100.0 * s.conversions / journeys;
@@ -35,12 +36,17 @@ public final class SummaryPrinter {
         "  conversions        %,d  (%.1f%% of journeys, value %,.2f)%n",
         s.conversions, rate, s.conversionValue);
     out.println("  top channel paths  journeys  converted");
-    for (Map<String, Object> p : s.topChannelPaths.subList(0, Math.min(5, s.topChannelPaths.size()))) {
+    for (Map<String, Object> p :
+        s.topChannelPaths.subList(0, Math.min(5, s.topChannelPaths.size()))) {
       out.printf(
-          "    %-40s %7d  %9d%n", clip((String) p.get("channel_path")), p.get("journeys"), p.get("converted"));
+          "    %-40s %7d  %9d%n",
+          clip((String) p.get("channel_path")), p.get("journeys"), p.get("converted"));
     }
     out.println("  tables             " + s.tables);
-    out.println("  output             " + output.toAbsolutePath().normalize() + "/<table>/dt=YYYY-MM-DD/*.parquet");
+    out.println(
+        "  output             "
+            + output.toAbsolutePath().normalize()
+            + "/<table>/dt=YYYY-MM-DD/*.parquet");
     out.println("  summary            " + summaryFile.toAbsolutePath().normalize());
   }
 

@@ -9,9 +9,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Puts each row in {@code dt=YYYY-MM-DD}, the UTC date of the row's main time (DESIGN.md
- * "Output"). Rows without a main time (dead letters that never parsed) go to {@value #UNKNOWN};
- * the committer moves them to the run's fallback date.
+ * Puts each row in {@code dt=YYYY-MM-DD}, the UTC date of the row's main time (DESIGN.md "Output").
+ * Rows without a main time (dead letters that never parsed) go to {@value #UNKNOWN}; the committer
+ * moves them to the run's fallback date.
  */
 public final class DatePartitionAssigner<T> implements BucketAssigner<T, String> {
   /** Bucket of rows with no usable time. */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.Channel;
+import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.identity.BlockedValues;
@@ -26,11 +26,11 @@ import java.util.Set;
  * Decodes and validates one JSON record into a pseudonymised {@link ChannelEvent}, or says exactly
  * why it cannot be accepted. Plain Java, no Flink; one instance per task (not thread-safe).
  *
- * <p>Rules (DESIGN.md "Input"): event_id, event_time and at least one usable identity are
- * required; event_time is epoch millis or an ISO-8601 instant inside the plausible range; unknown
- * channel or event_type values become OTHER with the original kept in attributes; placeholder
- * identity values are dropped; email and phone values are replaced by their HMAC, and so are
- * email- and phone-like substrings of attribute values.
+ * <p>Rules (DESIGN.md "Input"): event_id, event_time and at least one usable identity are required;
+ * event_time is epoch millis or an ISO-8601 instant inside the plausible range; unknown channel or
+ * event_type values become OTHER with the original kept in attributes; placeholder identity values
+ * are dropped; email and phone values are replaced by their HMAC, and so are email- and phone-like
+ * substrings of attribute values.
  */
 public final class EventDecoder {
   static final int MAX_ID_LENGTH = 256;
@@ -40,7 +40,13 @@ public final class EventDecoder {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
   private static final String[] OPTIONAL_STRINGS = {
-    "session_id", "source_system", "order_id", "product_id", "currency", "campaign", "topic",
+    "session_id",
+    "source_system",
+    "order_id",
+    "product_id",
+    "currency",
+    "campaign",
+    "topic",
     "outcome"
   };
 
@@ -110,7 +116,8 @@ public final class EventDecoder {
     // event_time
     JsonNode timeNode = root.get("event_time");
     if (timeNode == null || timeNode.isNull()) {
-      return DecodeResult.rejected(DeadLetterReason.MISSING_FIELD.with("event_time"), eventId, null);
+      return DecodeResult.rejected(
+          DeadLetterReason.MISSING_FIELD.with("event_time"), eventId, null);
     }
     Long millis = parseTime(timeNode);
     if (millis == null) {
@@ -135,7 +142,8 @@ public final class EventDecoder {
     // identities
     JsonNode idsNode = root.get("identities");
     if (idsNode == null || idsNode.isNull()) {
-      return DecodeResult.rejected(DeadLetterReason.MISSING_FIELD.with("identities"), eventId, millis);
+      return DecodeResult.rejected(
+          DeadLetterReason.MISSING_FIELD.with("identities"), eventId, millis);
     }
     if (!idsNode.isArray()) {
       return DecodeResult.rejected(
@@ -172,9 +180,11 @@ public final class EventDecoder {
       }
     }
 
-    Channel channel = parseEnum(root.get("channel"), Channel.class, Channel.OTHER, attributes, "raw_channel");
+    Channel channel =
+        parseEnum(root.get("channel"), Channel.class, Channel.OTHER, attributes, "raw_channel");
     EventType eventType =
-        parseEnum(root.get("event_type"), EventType.class, EventType.OTHER, attributes, "raw_event_type");
+        parseEnum(
+            root.get("event_type"), EventType.class, EventType.OTHER, attributes, "raw_event_type");
 
     ChannelEvent.Builder b =
         ChannelEvent.newBuilder()
@@ -264,7 +274,10 @@ public final class EventDecoder {
       }
       String namespace = ns.asText().trim().toLowerCase(Locale.ROOT);
       String raw = v.asText();
-      if (namespace.isEmpty() || namespace.indexOf(':') >= 0 || raw.length() > MAX_IDENTITY_LENGTH || blocked.isBlocked(raw)) {
+      if (namespace.isEmpty()
+          || namespace.indexOf(':') >= 0
+          || raw.length() > MAX_IDENTITY_LENGTH
+          || blocked.isBlocked(raw)) {
         continue;
       }
       String value = pseudonymiser.apply(namespace, raw.trim());

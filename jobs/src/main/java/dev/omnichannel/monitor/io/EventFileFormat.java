@@ -24,11 +24,11 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Reads event files for the {@code FileSource}: Avro container files ({@code *.avro}) and JSON Lines
- * ({@code *.jsonl}, {@code *.jsonl.gz}). Emits one {@link RawRecord} per record, tagged with its
- * file and line (Avro: record index), so that every rejected record can be traced to its source.
- * Files are not split. Blank lines are not records. A file that cannot be decoded from some point
- * on yields one record carrying the read error, so the failure is counted, not lost.
+ * Reads event files for the {@code FileSource}: Avro container files ({@code *.avro}) and JSON
+ * Lines ({@code *.jsonl}, {@code *.jsonl.gz}). Emits one {@link RawRecord} per record, tagged with
+ * its file and line (Avro: record index), so that every rejected record can be traced to its
+ * source. Files are not split. Blank lines are not records. A file that cannot be decoded from some
+ * point on yields one record carrying the read error, so the failure is counted, not lost.
  */
 public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
   private static final int BATCH = 512;
@@ -51,7 +51,8 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
   @Override
   public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
       throws IOException {
-    long skip = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
+    long skip =
+        split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
     return open(split, skip);
   }
 
@@ -60,7 +61,8 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     FSDataInputStream in = path.getFileSystem().open(path);
     String name = path.getName();
     String scheme = path.toUri().getScheme();
-    String file = scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
+    String file =
+        scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
     RecordReader reader =
         name.endsWith(".avro")
             ? new AvroRecordReader(file, in)
@@ -162,11 +164,10 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
           len--;
         }
         if (size > RawRecord.MAX_RECORD_BYTES) {
-          String text = new String(bytes, 0, Math.min(len, RawRecord.MAX_PAYLOAD), StandardCharsets.UTF_8);
+          String text =
+              new String(bytes, 0, Math.min(len, RawRecord.MAX_PAYLOAD), StandardCharsets.UTF_8);
           return new RawRecord(
-              file + ":" + lineNo,
-              text,
-              DeadLetterReason.RECORD_TOO_LARGE.with(size + " bytes"));
+              file + ":" + lineNo, text, DeadLetterReason.RECORD_TOO_LARGE.with(size + " bytes"));
         }
         if (isBlank(bytes, len)) {
           continue;
@@ -220,7 +221,9 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
       }
       try {
         if (stream == null) {
-          stream = new DataFileStream<>(new BufferedInputStream(raw, 1 << 16), new GenericDatumReader<>());
+          stream =
+              new DataFileStream<>(
+                  new BufferedInputStream(raw, 1 << 16), new GenericDatumReader<>());
         }
         if (!stream.hasNext()) {
           return null;
@@ -248,5 +251,4 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
       }
     }
   }
-
 }

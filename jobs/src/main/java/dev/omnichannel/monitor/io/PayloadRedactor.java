@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps raw email and phone values out of the dead-letter payloads. A payload that parses as JSON
- * gets the values of its email and phone identities replaced by their HMAC (as the events table
- * has them). Text that does not parse gets every email-like and formatted-phone-like substring
- * replaced by {@code hmac:<hex>}. Everything else is kept as read.
+ * gets the values of its email and phone identities replaced by their HMAC (as the events table has
+ * them). Text that does not parse gets every email-like and formatted-phone-like substring replaced
+ * by {@code hmac:<hex>}. Everything else is kept as read.
  */
 public final class PayloadRedactor {
   private static final ObjectMapper JSON =

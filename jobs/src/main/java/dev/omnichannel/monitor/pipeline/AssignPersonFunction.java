@@ -44,8 +44,8 @@ public class AssignPersonFunction
   }
 
   @Override
-  public void processElement2(Tuple2<String, String> assignment, Context ctx, Collector<EventRow> out)
-      throws Exception {
+  public void processElement2(
+      Tuple2<String, String> assignment, Context ctx, Collector<EventRow> out) throws Exception {
     person.update(assignment.f1);
     ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
   }

@@ -52,7 +52,10 @@ public record BackfillConfig(
     if (from == null) {
       return Long.MIN_VALUE;
     }
-    return from.atStartOfDay(ZoneOffset.UTC).toInstant().minus(journey.maxDuration()).toEpochMilli();
+    return from.atStartOfDay(ZoneOffset.UTC)
+        .toInstant()
+        .minus(journey.maxDuration())
+        .toEpochMilli();
   }
 
   /** First event time not read: the start of the day after {@code to}. */

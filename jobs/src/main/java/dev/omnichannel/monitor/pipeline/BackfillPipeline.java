@@ -6,10 +6,10 @@ import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.identity.IdentityKey;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -144,7 +144,8 @@ public final class BackfillPipeline {
         .name("identity_merges parquet");
     s.deadLetters()
         .sinkTo(
-            ParquetSinks.sink(dir, "dead_letters", DeadLetterRow.class, DeadLetterRow::getEventTime))
+            ParquetSinks.sink(
+                dir, "dead_letters", DeadLetterRow.class, DeadLetterRow::getEventTime))
         .uid("sink-dead-letters")
         .name("dead_letters parquet");
   }

@@ -24,8 +24,7 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, ChannelEve
   public void open(OpenContext ctx) {
     best =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("best", TypeInformation.of(ChannelEvent.class)));
+            .getState(new ValueStateDescriptor<>("best", TypeInformation.of(ChannelEvent.class)));
     duplicates = getRuntimeContext().getLongCounter(Counters.DUPLICATES);
     accepted = getRuntimeContext().getLongCounter(Counters.ACCEPTED_EVENTS);
   }

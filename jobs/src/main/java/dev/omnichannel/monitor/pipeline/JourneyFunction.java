@@ -91,7 +91,8 @@ public class JourneyFunction
     emit(builder.finish(end), ctx, out);
   }
 
-  private static void emit(List<Journey<RowEvent>> closed, OnTimerContext ctx, Collector<JourneyRow> out) {
+  private static void emit(
+      List<Journey<RowEvent>> closed, OnTimerContext ctx, Collector<JourneyRow> out) {
     for (Journey<RowEvent> j : closed) {
       out.collect(journeyRow(j));
       for (RowEvent e : j.events()) {

@@ -18,9 +18,23 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "run_id", "mode", "status", "arguments", "started_at", "ended_at", "duration_ms", "range",
-  "accounting", "tables", "persons", "journeys_by_status", "conversions", "conversion_value",
-  "top_channel_paths", "rejected_links", "dead_letters_by_reason"
+  "run_id",
+  "mode",
+  "status",
+  "arguments",
+  "started_at",
+  "ended_at",
+  "duration_ms",
+  "range",
+  "accounting",
+  "tables",
+  "persons",
+  "journeys_by_status",
+  "conversions",
+  "conversion_value",
+  "top_channel_paths",
+  "rejected_links",
+  "dead_letters_by_reason"
 })
 public class RunSummary {
   public String runId;
@@ -43,8 +57,13 @@ public class RunSummary {
 
   /** Where every input record went. */
   @JsonPropertyOrder({
-    "input_records", "accepted_events", "duplicates", "late_events", "dead_letters",
-    "out_of_range", "balanced"
+    "input_records",
+    "accepted_events",
+    "duplicates",
+    "late_events",
+    "dead_letters",
+    "out_of_range",
+    "balanced"
   })
   public static class Accounting {
     public long inputRecords;
@@ -70,7 +89,8 @@ public class RunSummary {
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .disable(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Writes the summary to {@code <output>/_runs/<run_id>.json} and returns the path. */
   public Path write(Path output) throws IOException {

@@ -31,7 +31,8 @@ class CliTest {
     cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     int code = cl.execute(args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest
@@ -64,14 +65,30 @@ class CliTest {
 
   @Test
   void shouldNameABadDate() throws Exception {
-    Run r = run("backfill", "--input", events().toString(), "--output", dir.toString(), "--from", "2026-13-01");
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.toString(),
+            "--from",
+            "2026-13-01");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("2026-13-01").doesNotContain("\tat ");
   }
 
   @Test
   void shouldNameAMissingInput() {
-    Run r = run("backfill", "--input", dir.resolve("nope").toString(), "--output", dir.toString(), "--hmac-key-file", dir.resolve("k").toString());
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            dir.resolve("nope").toString(),
+            "--output",
+            dir.toString(),
+            "--hmac-key-file",
+            dir.resolve("k").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("error:").doesNotContain("\tat ");
   }
@@ -82,23 +99,56 @@ class CliTest {
     Files.writeString(csv, "a,b\n");
     Path key = dir.resolve("k");
     Files.writeString(key, "0123456789abcdef0123");
-    Run r = run("backfill", "--input", csv.toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString());
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            csv.toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--hmac-key-file",
+            key.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: --input " + csv + " is not an event file (expected *.avro, *.jsonl or *.jsonl.gz)" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "error: --input "
+                + csv
+                + " is not an event file (expected *.avro, *.jsonl or *.jsonl.gz)"
+                + System.lineSeparator());
   }
 
   @Test
   void shouldRefuseAReversedRange() throws Exception {
     Path key = dir.resolve("k");
     Files.writeString(key, "0123456789abcdef0123");
-    Run r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--from", "2026-02-01", "--to", "2026-01-01", "--hmac-key-file", key.toString());
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-01-01",
+            "--hmac-key-file",
+            key.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--to 2026-01-01 is before --from 2026-02-01");
   }
 
   @Test
   void shouldNameABadDuration() throws Exception {
-    Run r = run("backfill", "--input", events().toString(), "--output", dir.toString(), "--touch-visit-timeout", "soon");
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.toString(),
+            "--touch-visit-timeout",
+            "soon");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("'soon' is not a duration").doesNotContain("\tat ");
   }
@@ -107,10 +157,30 @@ class CliTest {
   void shouldNameABadNamespaceLimitAndDimension() throws Exception {
     Path key = dir.resolve("k");
     Files.writeString(key, "0123456789abcdef0123");
-    Run r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString(), "--namespace-limit", "cookie_id=lots");
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--hmac-key-file",
+            key.toString(),
+            "--namespace-limit",
+            "cookie_id=lots");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--namespace-limit cookie_id=lots");
-    r = run("backfill", "--input", events().toString(), "--output", dir.resolve("o").toString(), "--hmac-key-file", key.toString(), "--attribution-dimension", "weather");
+    r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--hmac-key-file",
+            key.toString(),
+            "--attribution-dimension",
+            "weather");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("'weather'");
   }
@@ -123,9 +193,15 @@ class CliTest {
         .hasMessageContaining("OMNI_HMAC_KEY");
     Path shortKey = dir.resolve("short");
     Files.writeString(shortKey, "abc\n");
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> HmacKeys.resolve(shortKey, Map.of())))
-        .hasMessage("the HMAC key from --hmac-key-file " + shortKey + " is 3 bytes; use at least 16");
-    assertThat(new String(HmacKeys.resolve(null, Map.of("OMNI_HMAC_KEY", "0123456789abcdef")), StandardCharsets.UTF_8))
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> HmacKeys.resolve(shortKey, Map.of())))
+        .hasMessage(
+            "the HMAC key from --hmac-key-file " + shortKey + " is 3 bytes; use at least 16");
+    assertThat(
+            new String(
+                HmacKeys.resolve(null, Map.of("OMNI_HMAC_KEY", "0123456789abcdef")),
+                StandardCharsets.UTF_8))
         .isEqualTo("0123456789abcdef");
   }
 

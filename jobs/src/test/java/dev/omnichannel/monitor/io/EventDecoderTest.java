@@ -66,7 +66,8 @@ class EventDecoderTest {
   @Test
   void shouldMapUnknownEnumsToOtherAndKeepTheOriginal() {
     ChannelEvent e =
-        decoder.decode(GOOD.replace("\"WEB\"", "\"SMART_TV\"").replace("PRODUCT_VIEW", "HOVER"))
+        decoder
+            .decode(GOOD.replace("\"WEB\"", "\"SMART_TV\"").replace("PRODUCT_VIEW", "HOVER"))
             .event();
     assertThat(e.getChannel()).isEqualTo(Channel.OTHER);
     assertThat(e.getEventType()).isEqualTo(EventType.OTHER);
@@ -78,7 +79,10 @@ class EventDecoderTest {
   @Test
   void shouldDefaultMissingEnumsToOtherWithoutRawValue() {
     ChannelEvent e =
-        decoder.decode(GOOD.replace("\"channel\":\"WEB\",", "").replace("\"event_type\":\"PRODUCT_VIEW\",", ""))
+        decoder
+            .decode(
+                GOOD.replace("\"channel\":\"WEB\",", "")
+                    .replace("\"event_type\":\"PRODUCT_VIEW\",", ""))
             .event();
     assertThat(e.getChannel()).isEqualTo(Channel.OTHER);
     assertThat(e.getEventType()).isEqualTo(EventType.OTHER);
@@ -138,7 +142,8 @@ class EventDecoderTest {
             "{\"event_id\":\"e9\",\"event_time\":1767607200000,\"identities\":[],\"value\":1}");
     assertThat(r.eventId()).isEqualTo("e9");
     assertThat(r.eventTime()).isEqualTo(1767607200000L);
-    assertThat(r.reason()).isEqualTo("no_usable_identity: 0 identities, none usable (empty or placeholder values)");
+    assertThat(r.reason())
+        .isEqualTo("no_usable_identity: 0 identities, none usable (empty or placeholder values)");
   }
 
   @Test
@@ -153,7 +158,8 @@ class EventDecoderTest {
 
   @Test
   void shouldPassReaderErrorsThrough() {
-    RawRecord raw = new RawRecord("f:1", "x", DeadLetterReason.RECORD_TOO_LARGE.with("2000000 bytes"));
+    RawRecord raw =
+        new RawRecord("f:1", "x", DeadLetterReason.RECORD_TOO_LARGE.with("2000000 bytes"));
     assertThat(decoder.decode(raw).reason()).isEqualTo("record_too_large: 2000000 bytes");
   }
 

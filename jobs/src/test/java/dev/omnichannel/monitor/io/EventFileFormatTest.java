@@ -36,7 +36,9 @@ class EventFileFormatTest {
     Files.writeString(f, "{\"a\":1}\n\n  \n{\"a\":2}\r\n{\"a\":3}");
     List<RawRecord> records = readAll(f, 0);
     assertThat(records).extracting(r -> r.source).containsExactly(f + ":1", f + ":4", f + ":5");
-    assertThat(records).extracting(r -> r.payload).containsExactly("{\"a\":1}", "{\"a\":2}", "{\"a\":3}");
+    assertThat(records)
+        .extracting(r -> r.payload)
+        .containsExactly("{\"a\":1}", "{\"a\":2}", "{\"a\":3}");
     assertThat(records).extracting(r -> r.readError).containsOnlyNulls();
   }
 
@@ -53,14 +55,18 @@ class EventFileFormatTest {
   void shouldFlagInvalidUtf8AndOversizedRecords() throws IOException {
     Path f = dir.resolve("bad.jsonl");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.write(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
-    bytes.write(("{\"big\":\"" + "x".repeat(RawRecord.MAX_RECORD_BYTES) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    bytes.write(
+        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+    bytes.write(
+        ("{\"big\":\"" + "x".repeat(RawRecord.MAX_RECORD_BYTES) + "\"}\n")
+            .getBytes(StandardCharsets.UTF_8));
     bytes.write("{\"ok\":true}\n".getBytes(StandardCharsets.UTF_8));
     Files.write(f, bytes.toByteArray());
     List<RawRecord> records = readAll(f, 0);
     assertThat(records).hasSize(3);
     assertThat(records.get(0).readError).isEqualTo("malformed_record: invalid UTF-8");
-    assertThat(records.get(1).readError).isEqualTo("record_too_large: " + (RawRecord.MAX_RECORD_BYTES + 10) + " bytes");
+    assertThat(records.get(1).readError)
+        .isEqualTo("record_too_large: " + (RawRecord.MAX_RECORD_BYTES + 10) + " bytes");
     assertThat(records.get(1).payload).hasSize(RawRecord.MAX_PAYLOAD);
     assertThat(records.get(2).readError).isNull();
     assertThat(records.get(2).source).endsWith("bad.jsonl:3");
@@ -80,7 +86,8 @@ class EventFileFormatTest {
             .setSentiment(-0.75)
             .setAttributes(Map.of("agent", "a-7"))
             .build();
-    try (DataFileWriter<ChannelEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
+    try (DataFileWriter<ChannelEvent> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
       w.create(ChannelEvent.getClassSchema(), f.toFile());
       w.append(e);
       w.append(ChannelEvent.newBuilder(e).setEventId("e2").build());
@@ -90,7 +97,8 @@ class EventFileFormatTest {
     EventDecoder decoder =
         new EventDecoder(
             ValidationRules.defaults(),
-            new dev.omnichannel.monitor.identity.Pseudonymiser("k".repeat(16).getBytes(StandardCharsets.UTF_8)));
+            new dev.omnichannel.monitor.identity.Pseudonymiser(
+                "k".repeat(16).getBytes(StandardCharsets.UTF_8)));
     ChannelEvent back = decoder.decode(records.get(0)).event();
     assertThat(back.getEventId()).isEqualTo("e1");
     assertThat(back.getEventTime()).isEqualTo(e.getEventTime());
@@ -127,13 +135,15 @@ class EventFileFormatTest {
   private static List<RawRecord> readAll(Path f, long skip) throws IOException {
     EventFileFormat format = new EventFileFormat();
     FileSourceSplit split =
-        new FileSourceSplit("s", new org.apache.flink.core.fs.Path(f.toUri()), 0, Files.size(f), 0, Files.size(f));
+        new FileSourceSplit(
+            "s", new org.apache.flink.core.fs.Path(f.toUri()), 0, Files.size(f), 0, Files.size(f));
     BulkFormat.Reader<RawRecord> reader =
         skip == 0
             ? format.createReader(new Configuration(), split)
             : format.restoreReader(
                 new Configuration(),
-                split.updateWithCheckpointedPosition(new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, skip)));
+                split.updateWithCheckpointedPosition(
+                    new CheckpointedPosition(CheckpointedPosition.NO_OFFSET, skip)));
     List<RawRecord> out = new ArrayList<>();
     BulkFormat.RecordIterator<RawRecord> batch;
     long expectedPosition = skip;

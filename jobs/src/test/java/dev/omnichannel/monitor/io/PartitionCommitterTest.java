@@ -23,7 +23,10 @@ class PartitionCommitterTest {
 
   private List<String> tree() throws IOException {
     try (Stream<Path> s = Files.walk(out)) {
-      return s.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()).sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .map(p -> out.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -36,7 +39,8 @@ class PartitionCommitterTest {
     stage("r1", "events", "dt=2026-01-05", "a.parquet");
     stage("r1", "events", "dt=2026-01-07", "b.parquet");
     stage("r1", "dead_letters", "dt=unknown", "c.parquet");
-    PartitionCommitter.Result r = committer("r1").commit(List.of("events", "dead_letters"), null, null);
+    PartitionCommitter.Result r =
+        committer("r1").commit(List.of("events", "dead_letters"), null, null);
     assertThat(r.from()).isEqualTo(LocalDate.of(2026, 1, 5));
     assertThat(r.to()).isEqualTo(LocalDate.of(2026, 1, 7));
     assertThat(tree())
@@ -66,7 +70,10 @@ class PartitionCommitterTest {
     stage("r1", "dead_letters", "dt=unknown", "u.parquet");
     PartitionCommitter.Result r =
         committer("r1")
-            .commit(List.of("journeys", "dead_letters"), LocalDate.of(2026, 1, 4), LocalDate.of(2026, 1, 5));
+            .commit(
+                List.of("journeys", "dead_letters"),
+                LocalDate.of(2026, 1, 4),
+                LocalDate.of(2026, 1, 5));
     assertThat(r.from()).isEqualTo(LocalDate.of(2026, 1, 4));
     assertThat(tree())
         .containsExactly(

@@ -24,7 +24,9 @@ class PayloadRedactorTest {
 
   @Test
   void shouldScrubEmailsAndFormattedPhonesInUnparseableText() {
-    String out = redactor.redact("{\"event_id\":\"e1\", \"note\":\"mail jane@example.com or call +44 20 7946 0958\"");
+    String out =
+        redactor.redact(
+            "{\"event_id\":\"e1\", \"note\":\"mail jane@example.com or call +44 20 7946 0958\"");
     assertThat(out).doesNotContain("jane@example.com", "7946").contains("hmac:", "e1");
   }
 

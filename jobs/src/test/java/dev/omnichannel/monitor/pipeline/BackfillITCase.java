@@ -183,12 +183,24 @@ class BackfillITCase {
     assertThat(actualCodes).isEqualTo(expectedDead);
 
     for (String id : duplicateIds) {
-      assertThat(scalar("SELECT count(*) FROM " + table(out4, "events") + " WHERE event_id = '" + id + "'"))
+      assertThat(
+              scalar(
+                  "SELECT count(*) FROM "
+                      + table(out4, "events")
+                      + " WHERE event_id = '"
+                      + id
+                      + "'"))
           .as("duplicate %s kept once", id)
           .isEqualTo(1);
     }
     for (String id : acceptedIds) {
-      assertThat(scalar("SELECT count(*) FROM " + table(out4, "events") + " WHERE event_id = '" + id + "'"))
+      assertThat(
+              scalar(
+                  "SELECT count(*) FROM "
+                      + table(out4, "events")
+                      + " WHERE event_id = '"
+                      + id
+                      + "'"))
           .as("accepted %s", id)
           .isEqualTo(1);
     }
@@ -217,7 +229,9 @@ class BackfillITCase {
                 + " AS i, person_id FROM "
                 + table(out4, "events")
                 + ")")) {
-      personsOfIdentity.computeIfAbsent(r.get(0).toString(), k -> new HashSet<>()).add(r.get(1).toString());
+      personsOfIdentity
+          .computeIfAbsent(r.get(0).toString(), k -> new HashSet<>())
+          .add(r.get(1).toString());
     }
     Set<String> sharedIdentities = new HashSet<>();
     Map<String, String> truePersonOf = new HashMap<>();
@@ -288,7 +302,9 @@ class BackfillITCase {
                 j.get("end_ms").asText(),
                 j.get("status").asText(),
                 j.get("event_count").asText(),
-                value == null || value.isNull() ? "null" : String.format("%.2f", value.asDouble())));
+                value == null || value.isNull()
+                    ? "null"
+                    : String.format("%.2f", value.asDouble())));
         if (j.get("status").asText().equals("CONVERTED")) {
           conversions++;
         }

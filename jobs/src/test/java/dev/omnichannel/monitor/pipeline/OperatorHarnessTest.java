@@ -93,9 +93,12 @@ class OperatorHarnessTest {
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
             new IdentityResolveFunction(Namespaces.DEFAULT_LIMITS), l -> 0, Types.INT);
     // Given out of order on purpose: the function sorts by (time, id).
-    h.processElement(new IdentityLinks(2000, "e2", new String[] {"customer_id:B", "device_id:tab"}), 0);
-    h.processElement(new IdentityLinks(1000, "e1", new String[] {"customer_id:A", "device_id:tab"}), 0);
-    h.processElement(new IdentityLinks(3000, "e3", new String[] {"cookie_id:c9", "customer_id:A"}), 0);
+    h.processElement(
+        new IdentityLinks(2000, "e2", new String[] {"customer_id:B", "device_id:tab"}), 0);
+    h.processElement(
+        new IdentityLinks(1000, "e1", new String[] {"customer_id:A", "device_id:tab"}), 0);
+    h.processElement(
+        new IdentityLinks(3000, "e3", new String[] {"cookie_id:c9", "customer_id:A"}), 0);
     h.processWatermark(Long.MAX_VALUE);
     Map<String, String> assigned =
         h.extractOutputValues().stream().collect(Collectors.toMap(t -> t.f0, t -> t.f1));
@@ -137,7 +140,8 @@ class OperatorHarnessTest {
             .collect(Collectors.toMap(EventRow::getEventId, EventRow::getPersonId));
     assertThat(person)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("e1", "p-fromgraph", "e2", PersonIds.personId(new IdentityKey("cookie_id", "c2"))));
+            Map.of(
+                "e1", "p-fromgraph", "e2", PersonIds.personId(new IdentityKey("cookie_id", "c2"))));
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
     h.close();
@@ -152,9 +156,11 @@ class OperatorHarnessTest {
     Identity c = new Identity("cookie_id", "c1");
     Instant late = T0.plus(Duration.ofDays(40));
     h.processBroadcastElement(late.toEpochMilli(), 0);
-    h.processElement(Rows.eventRow(event("e2", T0.plusSeconds(60), EventType.PURCHASE, c), "p1"), 0);
+    h.processElement(
+        Rows.eventRow(event("e2", T0.plusSeconds(60), EventType.PURCHASE, c), "p1"), 0);
     h.processElement(Rows.eventRow(event("e1", T0, EventType.PRODUCT_VIEW, c), "p1"), 0);
-    h.processElement(Rows.eventRow(event("e3", T0.plus(Duration.ofDays(1)), EventType.PAGE_VIEW, c), "p1"), 0);
+    h.processElement(
+        Rows.eventRow(event("e3", T0.plus(Duration.ofDays(1)), EventType.PAGE_VIEW, c), "p1"), 0);
     h.processElement(Rows.eventRow(event("e4", late, EventType.PAGE_VIEW, c), "p2"), 0);
     h.processBroadcastWatermark(Long.MAX_VALUE);
     h.processWatermark(Long.MAX_VALUE);
@@ -162,7 +168,8 @@ class OperatorHarnessTest {
     assertThat(journeys)
         .extracting(j -> j.getPersonId() + ":" + j.getStatus() + ":" + j.getEventCount())
         .containsExactlyInAnyOrder("p1:CONVERTED:2", "p1:ABANDONED:1", "p2:OPEN:1");
-    List<EventRow> tagged = h.getSideOutput(Tags.EVENTS).stream().map(StreamRecord::getValue).toList();
+    List<EventRow> tagged =
+        h.getSideOutput(Tags.EVENTS).stream().map(StreamRecord::getValue).toList();
     assertThat(tagged).hasSize(4).allSatisfy(e -> assertThat(e.getJourneyId()).startsWith("j-"));
     HeapKeyedStateBackend<?> backend =
         (HeapKeyedStateBackend<?>) h.getOperator().<String>getKeyedStateBackend();
