@@ -58,7 +58,7 @@ class CliTest {
 
   @Test
   void shouldNameAnUnknownFlag() {
-    Run r = run("backfill", "--inptu", "x", "--output", "y");
+    Run r = run("backfill", "--input", "x", "--output", "y", "--inptu", "z");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--inptu").doesNotContain("Exception", "\tat ");
   }
