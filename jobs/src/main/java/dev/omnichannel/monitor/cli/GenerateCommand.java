@@ -102,7 +102,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     GeneratorConfig cfg = config();
-    long heap = Generator.estimatedHeapBytes(cfg);
+    Generator.Estimate estimate = Generator.estimate(cfg);
+    long heap = estimate.heapBytes();
     long max = Runtime.getRuntime().maxMemory();
     if (heap > max * 0.8) {
       throw new UserException(
@@ -114,7 +115,8 @@ public final class GenerateCommand implements Callable<Integer> {
               max >> 20));
     }
     long t0 = System.nanoTime();
-    GroundTruth truth = Generator.generate(cfg, output);
+    GroundTruth truth =
+        Generator.generate(cfg.withCustomers(estimate.customers()).withTargetEvents(0), output);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     PrintWriter out = spec.commandLine().getOut();
     out.print(GenerateSummary.describe(truth, output, cfg.groundTruth(), millis));

@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class Generator {
   /** Share of customers that come in pairs sharing a tablet. */
   static final double SHARED_DEVICE_SHARE = 0.01;
 
-  /** Rough heap use per generated event, for {@link #estimatedHeapBytes}. */
+  /** Rough heap use per generated event, for {@link #estimate}. */
   static final long BYTES_PER_EVENT = 320;
 
   private static final long EPOCH_DAY_2999 = LocalDate.of(2999, 1, 1).toEpochDay();
@@ -49,14 +48,38 @@ public final class Generator {
   }
 
   /**
+   * How big a run will be, measured on a pilot sample of the population.
+   *
+   * @param customers the number of customers the run simulates
+   * @param eventsPerCustomer mean number of valid events per customer
+   * @param heapBytes the approximate heap the run needs (the data set is held in memory)
+   */
+  public record Estimate(int customers, double eventsPerCustomer, long heapBytes) {
+    /** Approximate number of valid events. */
+    public long events() {
+      return Math.round(customers * eventsPerCustomer);
+    }
+  }
+
+  /** Estimates the size of the run of {@code cfg}, resolving {@code targetEvents} to customers. */
+  public static Estimate estimate(GeneratorConfig cfg) {
+    double perCustomer = eventsPerCustomer(cfg);
+    int customers = customersFor(cfg, perCustomer);
+    return new Estimate(customers, perCustomer, (long) (customers * perCustomer * BYTES_PER_EVENT));
+  }
+
+  /**
    * The number of customers a run simulates: {@code cfg.customers()}, or, when {@code
-   * cfg.targetEvents()} is set, the number that gives about that many records.
+   * cfg.targetEvents()} is set, the number that gives about that many records in all.
    */
   public static int customersFor(GeneratorConfig cfg) {
+    return cfg.targetEvents() <= 0 ? cfg.customers() : customersFor(cfg, eventsPerCustomer(cfg));
+  }
+
+  private static int customersFor(GeneratorConfig cfg, double perCustomer) {
     if (cfg.targetEvents() <= 0) {
       return cfg.customers();
     }
-    double perCustomer = eventsPerCustomer(cfg);
     int kinds = kinds(cfg.format()).size();
     double r = cfg.badRatio();
     double recordsPerEvent = 1 / (1 - r * (kinds - 1) / kinds);
@@ -65,7 +88,7 @@ public final class Generator {
   }
 
   /** Mean number of valid events per customer, measured on a pilot sample of the population. */
-  public static double eventsPerCustomer(GeneratorConfig cfg) {
+  static double eventsPerCustomer(GeneratorConfig cfg) {
     int pilot = cfg.days() > 730 ? 100 : cfg.days() > 180 ? 300 : 1000;
     long startMs = cfg.start().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     long endMs = startMs + cfg.days() * DAY;
@@ -79,11 +102,6 @@ public final class Generator {
               .size();
     }
     return (double) total / pilot;
-  }
-
-  /** Approximate heap a run needs, for a friendly error before it runs out of memory. */
-  public static long estimatedHeapBytes(GeneratorConfig cfg) {
-    return (long) (customersFor(cfg) * eventsPerCustomer(cfg) * BYTES_PER_EVENT);
   }
 
   static long personSeed(long seed, int index) {
@@ -266,23 +284,30 @@ public final class Generator {
       }
     }
 
+    /**
+     * Sorts all events by (time, person), which is unique because a person's event times strictly
+     * increase: the pair is packed into one long (39 bits of time since the start, 24 bits of
+     * person index) and sorted as primitives; each person's events are then taken in order.
+     */
     private void sortAndNumber() {
       int total = 0;
       for (GenPerson p : persons) {
         total += p.events.size();
       }
-      all = new GenEvent[total];
+      long[] keys = new long[total];
       int k = 0;
       for (GenPerson p : persons) {
         for (GenEvent e : p.events) {
-          all[k++] = e;
+          keys[k++] = ((e.time - startMs) << 24) | p.index;
         }
       }
-      Arrays.sort(
-          all,
-          Comparator.comparingLong((GenEvent e) -> e.time)
-              .thenComparingInt(e -> e.person)
-              .thenComparingInt(e -> e.seq));
+      Arrays.sort(keys);
+      all = new GenEvent[total];
+      int[] cursor = new int[persons.length];
+      for (int i = 0; i < total; i++) {
+        int person = (int) (keys[i] & 0xFFFFFF);
+        all[i] = persons[person].events.get(cursor[person]++);
+      }
       for (int i = 0; i < all.length; i++) {
         all[i].id = "e-" + IdentityFactory.pad(i + 1L, 10);
       }

@@ -2,6 +2,8 @@ package dev.omnichannel.monitor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.omnichannel.monitor.generate.Generator;
+import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +94,16 @@ class GenerateCommandTest {
           .isNotEmpty()
           .allMatch(n -> n.matches("events-2027-03-0[1-3]\\.jsonl\\.gz"));
     }
+  }
+
+  @Test
+  void shouldDeriveCustomersFromEvents() throws IOException {
+    Path dir = tmp.resolve("events");
+    assertThat(run("--output", dir.toString(), "--events", "5000", "--days", "30")).isZero();
+    GroundTruth truth = GroundTruth.read(dir.resolve("ground-truth.json"));
+    GeneratorConfig cfg = GeneratorConfig.defaults().withDays(30).withTargetEvents(5000);
+    assertThat(truth.customers()).isEqualTo(Generator.customersFor(cfg));
+    assertThat(truth.counts().records()).isBetween(4000L, 6000L);
   }
 
   @Test
