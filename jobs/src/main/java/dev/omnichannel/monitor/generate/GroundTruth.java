@@ -1,0 +1,133 @@
+package dev.omnichannel.monitor.generate;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a generated data set is known to contain: the true persons with their identities, journeys
+ * and planted scenarios, the shared devices, and every planted bad record with the place it was
+ * written to. Serialised as {@code ground-truth.json} with snake_case field names.
+ *
+ * @param endOfInputMs the largest event time over accepted events
+ * @param badRatio the requested fraction of bad records
+ */
+public record GroundTruth(
+    long seed,
+    int customers,
+    int days,
+    String start,
+    String format,
+    boolean gzip,
+    double badRatio,
+    long endOfInputMs,
+    Counts counts,
+    List<Person> persons,
+    List<SharedDevice> sharedDevices,
+    List<BadRecord> badRecords) {
+
+  /**
+   * Record counts; {@code records = acceptedEvents + duplicates + deadLetters}. Accepted events
+   * include the unknown-enum events; out-of-order events are accepted events written out of order.
+   */
+  public record Counts(
+      long records,
+      long acceptedEvents,
+      long duplicates,
+      long deadLetters,
+      long unknownEnumEvents,
+      long placeholderIdentityEvents,
+      long outOfOrder) {}
+
+  /**
+   * A true person.
+   *
+   * @param identities every identity the person uses, normalised (email trimmed and lower-cased,
+   *     phone reduced to digits with its leading '+'), in namespace priority order; shared devices
+   *     and placeholders are not listed
+   */
+  public record Person(
+      String person,
+      String persona,
+      List<IdentityValue> identities,
+      List<Journey> journeys,
+      List<Planted> planted) {}
+
+  /** A namespace and a value. */
+  public record IdentityValue(String namespace, String value) {}
+
+  /**
+   * One journey under the default rules (30-day inactivity gap, 5,000 events, 90 days).
+   *
+   * @param status CONVERTED, ABANDONED or OPEN
+   * @param conversionEventId the PURCHASE that closes a converted journey, else null
+   * @param conversionValue its value, else null
+   */
+  public record Journey(
+      String firstEventId,
+      String lastEventId,
+      long startMs,
+      long endMs,
+      int eventCount,
+      String status,
+      String conversionEventId,
+      Double conversionValue) {}
+
+  /**
+   * A planted journey pattern or friction.
+   *
+   * @param kind "journey" or "friction"
+   * @param name the pattern or friction type, e.g. CART_ABANDONED
+   * @param eventIds the evidence, in time order
+   */
+  public record Planted(String kind, String name, List<String> eventIds) {}
+
+  /**
+   * A device id used by two customers. The owner's earliest event on it comes first; every event of
+   * the other person that carries it is a rejected link.
+   */
+  public record SharedDevice(
+      String namespace, String value, String owner, String other, List<String> rejectedEventIds) {}
+
+  /**
+   * A planted bad record.
+   *
+   * @param file the file name within {@code events/}
+   * @param line the 1-based line (JSON Lines) or record index (Avro) within the file
+   * @param eventId the record's event id, or null when it has none that is usable
+   * @param expected dead_letter, duplicate or accepted
+   * @param reasonCode the dead-letter reason, else null
+   */
+  public record BadRecord(
+      String file, long line, String eventId, String kind, String expected, String reasonCode) {}
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Reads a {@code ground-truth.json}. */
+  public static GroundTruth read(Path file) throws IOException {
+    return MAPPER.readValue(file.toFile(), GroundTruth.class);
+  }
+
+  /** Writes this ground truth as JSON. */
+  public void write(Path file) throws IOException {
+    MAPPER.writeValue(file.toFile(), this);
+  }
+
+  /** The person with label {@code label}, e.g. P000001. */
+  public Person person(String label) {
+    for (Person p : persons) {
+      if (p.person().equals(label)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("no person " + label);
+  }
+}
