@@ -96,7 +96,7 @@ public class BenchCommand implements Callable<Integer> {
       double genSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           "generate: %,d records in %.1f s (%,.0f records/s)%n",
-          truth.counts.records, genSeconds, truth.counts.records / genSeconds);
+          truth.counts().records(), genSeconds, truth.counts().records() / genSeconds);
 
       BackfillConfig config =
           PipelineOptions.defaults()

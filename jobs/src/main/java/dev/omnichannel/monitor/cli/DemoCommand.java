@@ -99,7 +99,7 @@ public class DemoCommand implements Callable<Integer> {
     GroundTruth truth = Generator.generate(gen, input);
     System.out.printf(
         "  %,d records in %s (ground truth: %s)%n",
-        truth.counts.records, input.resolve("events"), input.resolve("ground-truth.json"));
+        truth.counts().records(), input.resolve("events"), input.resolve("ground-truth.json"));
 
     byte[] key;
     String env = System.getenv(HmacKeys.ENV);
