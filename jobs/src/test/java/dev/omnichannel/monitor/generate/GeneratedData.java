@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -99,6 +100,32 @@ final class GeneratedData {
       }
     }
     return data;
+  }
+
+  /** Configurations that the heavier checks run over: formats, periods and bad ratios. */
+  static Stream<GeneratorConfig> configurations() {
+    GeneratorConfig d = GeneratorConfig.defaults();
+    return Stream.of(
+        d.withCustomers(300).withDays(120).withSeed(7).withBadRatio(0.12),
+        d.withCustomers(40)
+            .withDays(400)
+            .withSeed(8)
+            .withBadRatio(0.3)
+            .withFormat(GeneratorConfig.Format.AVRO, false),
+        d.withCustomers(200)
+            .withDays(7)
+            .withSeed(9)
+            .withBadRatio(0.5)
+            .withFormat(GeneratorConfig.Format.JSONL, true),
+        d.withCustomers(500).withDays(45).withSeed(10).withStart(LocalDate.of(2031, 2, 27)));
+  }
+
+  /** Generates {@code cfg} into a sub-directory of {@code parent} and reads it back. */
+  static GeneratedData generate(GeneratorConfig cfg, Path parent) throws IOException {
+    Path dir =
+        parent.resolve(cfg.seed() + "-" + cfg.format() + "-" + cfg.days() + "-" + cfg.customers());
+    Generator.generate(cfg, dir);
+    return load(dir);
   }
 
   static List<Path> files(Path dir) throws IOException {
