@@ -154,6 +154,38 @@ class BackfillITCase {
   }
 
   @Test
+  void reportGroundTruthAgainstFound() throws Exception {
+    long truePersons = truth.get("persons").size();
+    long trueConversions = 0;
+    for (JsonNode p : truth.get("persons")) {
+      for (JsonNode j : p.get("journeys")) {
+        trueConversions += j.get("status").asText().equals("CONVERTED") ? 1 : 0;
+      }
+    }
+    long trueDead = truth.get("counts").get("dead_letters").asLong();
+    long persons = scalar("SELECT count(DISTINCT person_id) FROM " + table(out4, "events"));
+    long conversions =
+        scalar("SELECT count(*) FROM " + table(out4, "journeys") + " WHERE converted");
+    long dead = scalar("SELECT count(*) FROM " + table(out4, "dead_letters"));
+    System.out.printf(
+        "GROUND TRUTH vs FOUND: persons %d/%d, conversions %d/%d, dead letters %d/%d,"
+            + " records %d, duplicates %d/%d, rejected links %d%n",
+        truePersons,
+        persons,
+        trueConversions,
+        conversions,
+        trueDead,
+        dead,
+        truth.get("counts").get("records").asLong(),
+        truth.get("counts").get("duplicates").asLong(),
+        summary4.get("accounting").get("duplicates").asLong(),
+        scalar("SELECT count(*) FROM " + table(out4, "identity_merges")));
+    assertThat(persons).isEqualTo(truePersons);
+    assertThat(conversions).isEqualTo(trueConversions);
+    assertThat(dead).isEqualTo(trueDead);
+  }
+
+  @Test
   void everyInjectedBadRecordShouldEndWhereItBelongs() throws Exception {
     Map<String, String> deadBySource = new HashMap<>();
     for (List<Object> r :
