@@ -1,0 +1,49 @@
+package dev.omnichannel.monitor.patterns;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One pattern of the catalogue: a journey pattern or a friction type.
+ *
+ * @param name unique name, also the {@code pattern} / {@code friction_type} column value
+ * @param kind journey or friction
+ * @param severity for friction: LOW, MEDIUM or HIGH; null for journeys
+ * @param description one line for people
+ * @param within the whole match must fit in this duration, from its first to its last event
+ *     (inclusive); for a pattern ending in an absence step, the absence window counts too
+ * @param steps the ordered steps; the first is never an absence step
+ * @param source the catalogue file the definition came from
+ */
+public record PatternDef(
+    String name,
+    Kind kind,
+    Severity severity,
+    String description,
+    Duration within,
+    List<StepDef> steps,
+    String source)
+    implements Serializable {
+
+  public enum Kind {
+    JOURNEY,
+    FRICTION
+  }
+
+  public enum Severity {
+    LOW,
+    MEDIUM,
+    HIGH
+  }
+
+  public PatternDef {
+    steps = List.copyOf(steps);
+  }
+
+  /** The trailing absence step, when the pattern ends with one. */
+  public StepDef trailingAbsence() {
+    StepDef last = steps.get(steps.size() - 1);
+    return last.absent() ? last : null;
+  }
+}

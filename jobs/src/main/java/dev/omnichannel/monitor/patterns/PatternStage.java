@@ -1,0 +1,53 @@
+package dev.omnichannel.monitor.patterns;
+
+import dev.omnichannel.monitor.avro.EventRow;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.cep.EventComparator;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+
+/**
+ * Runs every catalogue pattern on each person's event stream with Flink CEP. In: events with
+ * {@code person_id} (and {@code journey_id}) set. Out: every match, in no particular order. One CEP
+ * operator per pattern (uid {@code cep-<pattern>}); each keeps its partial matches in keyed state
+ * until they complete or their window passes. Events of one person with equal times are taken in
+ * {@code event_id} order.
+ */
+public final class PatternStage {
+  private PatternStage() {}
+
+  /** Matches of every pattern of {@code catalogue} over {@code events}. */
+  public static DataStream<PatternMatch> matches(DataStream<EventRow> events, PatternCatalogue catalogue) {
+    KeyedStream<EventRow, String> byPerson =
+        events
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<EventRow>noWatermarks()
+                    .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli()))
+            .name("event time")
+            .keyBy(EventRow::getPersonId, Types.STRING);
+    DataStream<PatternMatch> all = null;
+    for (PatternDef def : catalogue.patterns()) {
+      PatternCompiler.CompiledPattern compiled = PatternCompiler.compile(def);
+      DataStream<PatternMatch> m =
+          CEP.pattern(byPerson, compiled.pattern(), new ByEventId())
+              .inEventTime()
+              .process(new MatchFunction(compiled))
+              .returns(TypeInformation.of(PatternMatch.class))
+              .uid("cep-" + def.name())
+              .name("pattern " + def.name());
+      all = all == null ? m : all.union(m);
+    }
+    return all;
+  }
+
+  /** Ties between events of equal time are broken by event_id. */
+  static final class ByEventId implements EventComparator<EventRow> {
+    @Override
+    public int compare(EventRow a, EventRow b) {
+      return a.getEventId().compareTo(b.getEventId());
+    }
+  }
+}
