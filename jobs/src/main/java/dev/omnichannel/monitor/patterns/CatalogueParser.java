@@ -98,7 +98,8 @@ public final class CatalogueParser {
       for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (!e.getValue().isValueNode()) {
-          throw new CatalogueException(file, null, "parameters." + e.getKey(), "expected a single value");
+          throw new CatalogueException(
+              file, null, "parameters." + e.getKey(), "expected a single value");
         }
         params.put(e.getKey(), e.getValue().asText());
       }
@@ -116,8 +117,8 @@ public final class CatalogueParser {
 
   /**
    * Merges files in order (later files override parameters and replace patterns of the same name;
-   * {@code enabled: false} removes one), applies {@code overrides} to the parameters, and
-   * validates every pattern.
+   * {@code enabled: false} removes one), applies {@code overrides} to the parameters, and validates
+   * every pattern.
    */
   public static List<PatternDef> build(List<Parsed> files, Map<String, String> overrides) {
     Map<String, String> params = new TreeMap<>();
@@ -127,7 +128,10 @@ public final class CatalogueParser {
     for (String k : overrides.keySet()) {
       if (!params.containsKey(k)) {
         throw new CatalogueException(
-            "--pattern-param", null, k, "unknown parameter (known: " + String.join(", ", params.keySet()) + ")");
+            "--pattern-param",
+            null,
+            k,
+            "unknown parameter (known: " + String.join(", ", params.keySet()) + ")");
       }
     }
     params.putAll(overrides);
@@ -170,11 +174,13 @@ public final class CatalogueParser {
     return name;
   }
 
-  private static PatternDef pattern(JsonNode node, String name, String file, Map<String, String> params) {
+  private static PatternDef pattern(
+      JsonNode node, String name, String file, Map<String, String> params) {
     Ctx ctx = new Ctx(file, name, params);
     unknownKeys(node, PATTERN_KEYS, file, name, "");
     PatternDef.Kind kind = enumValue(ctx, node, "kind", PatternDef.Kind.class, true);
-    PatternDef.Severity severity = enumValue(ctx, node, "severity", PatternDef.Severity.class, false);
+    PatternDef.Severity severity =
+        enumValue(ctx, node, "severity", PatternDef.Severity.class, false);
     if (kind == PatternDef.Kind.FRICTION && severity == null) {
       throw ctx.error("severity", "a friction pattern needs a severity (LOW, MEDIUM or HIGH)");
     }
@@ -210,11 +216,14 @@ public final class CatalogueParser {
       throw ctx.error("steps[0].optional", "the first step cannot be optional");
     }
     if (first.where().distinctChannel() && first.maxTimes() != null && first.maxTimes() == 1) {
-      throw ctx.error("steps[0].where.distinct_channel", "the first step has no earlier channel to differ from (unless it repeats: times)");
+      throw ctx.error(
+          "steps[0].where.distinct_channel",
+          "the first step has no earlier channel to differ from (unless it repeats: times)");
     }
     StepDef last = steps.get(steps.size() - 1);
     if (last.optional()) {
-      throw ctx.error("steps[" + (steps.size() - 1) + "].optional", "the last step cannot be optional");
+      throw ctx.error(
+          "steps[" + (steps.size() - 1) + "].optional", "the last step cannot be optional");
     }
     if (last.absent() && last.absentWithin() != null) {
       throw ctx.error(
@@ -242,7 +251,11 @@ public final class CatalogueParser {
     if (!absent && !node.has("where")) {
       throw ctx.error(at, "a step needs 'where' (or 'absent' for an absence step)");
     }
-    Condition where = condition(ctx, absent ? node.get("absent") : node.get("where"), at + (absent ? ".absent" : ".where"));
+    Condition where =
+        condition(
+            ctx,
+            absent ? node.get("absent") : node.get("where"),
+            at + (absent ? ".absent" : ".where"));
     StepDef.Contiguity contiguity = StepDef.Contiguity.FOLLOWED_BY;
     if (node.has("contiguity")) {
       if (i == 0) {
@@ -254,7 +267,9 @@ public final class CatalogueParser {
       } catch (IllegalArgumentException e) {
         throw ctx.error(
             at + ".contiguity",
-            "'" + node.get("contiguity").asText() + "' is not one of next, followed_by, followed_by_any");
+            "'"
+                + node.get("contiguity").asText()
+                + "' is not one of next, followed_by, followed_by_any");
       }
     }
     int min = 1;
@@ -290,7 +305,8 @@ public final class CatalogueParser {
     Duration absentWithin = null;
     if (node.has("within")) {
       if (!absent) {
-        throw ctx.error(at + ".within", "only absence steps have their own window; the pattern has 'within'");
+        throw ctx.error(
+            at + ".within", "only absence steps have their own window; the pattern has 'within'");
       }
       absentWithin = duration(ctx, at + ".within", node.get("within"));
     }
@@ -330,7 +346,8 @@ public final class CatalogueParser {
       if (!a.isObject()) {
         throw ctx.error(at + ".attributes", "expected a mapping of attribute: value");
       }
-      a.fields().forEachRemaining(e -> attributes.put(e.getKey(), ctx.subst(e.getValue().asText())));
+      a.fields()
+          .forEachRemaining(e -> attributes.put(e.getKey(), ctx.subst(e.getValue().asText())));
     }
     boolean contact = bool(ctx, node, "contact", at);
     boolean selfService = bool(ctx, node, "self_service", at);
@@ -344,16 +361,30 @@ public final class CatalogueParser {
       for (int i = 0; i < list.size(); i++) {
         Condition c = condition(ctx, list.get(i), at + ".any_of[" + i + "]");
         if (c.distinctChannel()) {
-          throw ctx.error(at + ".any_of[" + i + "].distinct_channel", "put distinct_channel on the step, not inside any_of");
+          throw ctx.error(
+              at + ".any_of[" + i + "].distinct_channel",
+              "put distinct_channel on the step, not inside any_of");
         }
         anyOf.add(c);
       }
     }
     return new Condition(
-        types, channels, notChannels, topics, outcomes, smin, smax, attributes, contact, selfService, distinct, anyOf);
+        types,
+        channels,
+        notChannels,
+        topics,
+        outcomes,
+        smin,
+        smax,
+        attributes,
+        contact,
+        selfService,
+        distinct,
+        anyOf);
   }
 
-  private static Set<String> values(Ctx ctx, JsonNode node, String key, String at, Set<String> allowed) {
+  private static Set<String> values(
+      Ctx ctx, JsonNode node, String key, String at, Set<String> allowed) {
     JsonNode v = node.get(key);
     Set<String> out = new LinkedHashSet<>();
     if (v == null) {
@@ -377,7 +408,12 @@ public final class CatalogueParser {
         s = s.toUpperCase(Locale.ROOT);
         if (!allowed.contains(s)) {
           throw ctx.error(
-              at + "." + key, "unknown value '" + item.asText() + "' (expected one of " + String.join(", ", new TreeMap<>(toMap(allowed)).keySet()) + ")");
+              at + "." + key,
+              "unknown value '"
+                  + item.asText()
+                  + "' (expected one of "
+                  + String.join(", ", new TreeMap<>(toMap(allowed)).keySet())
+                  + ")");
         }
       }
       out.add(s);
@@ -444,7 +480,8 @@ public final class CatalogueParser {
     return n;
   }
 
-  private static <E extends Enum<E>> E enumValue(Ctx ctx, JsonNode node, String key, Class<E> type, boolean required) {
+  private static <E extends Enum<E>> E enumValue(
+      Ctx ctx, JsonNode node, String key, Class<E> type, boolean required) {
     JsonNode v = node.get(key);
     if (v == null || v.isNull()) {
       if (required) {
@@ -489,12 +526,18 @@ public final class CatalogueParser {
     return d;
   }
 
-  private static void unknownKeys(JsonNode node, Set<String> known, String file, String pattern, String prefix) {
+  private static void unknownKeys(
+      JsonNode node, Set<String> known, String file, String pattern, String prefix) {
     for (Iterator<String> it = ((ObjectNode) node).fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
         throw new CatalogueException(
-            file, pattern, prefix + k, "unknown field (known: " + String.join(", ", new TreeMap<>(toMap(known)).keySet()) + ")");
+            file,
+            pattern,
+            prefix + k,
+            "unknown field (known: "
+                + String.join(", ", new TreeMap<>(toMap(known)).keySet())
+                + ")");
       }
     }
   }

@@ -21,8 +21,8 @@ import java.util.Set;
  * @param contact when true, the event must be a contact: CONTACT_START on CHAT, VOICE, EMAIL,
  *     SOCIAL or STORE
  * @param selfService when true, the event must be SELF_SERVICE
- * @param distinctChannel when true, the event's channel must differ from the channel of every
- *     event already matched by earlier steps (checked by the compiled pattern, not here)
+ * @param distinctChannel when true, the event's channel must differ from the channel of every event
+ *     already matched by earlier steps (checked by the compiled pattern, not here)
  * @param anyOf alternatives, at least one of which must hold
  */
 public record Condition(
@@ -41,7 +41,8 @@ public record Condition(
     implements Serializable {
 
   /** Channels on which CONTACT_START is an assisted-service contact. */
-  public static final Set<String> CONTACT_CHANNELS = Set.of("CHAT", "VOICE", "EMAIL", "SOCIAL", "STORE");
+  public static final Set<String> CONTACT_CHANNELS =
+      Set.of("CHAT", "VOICE", "EMAIL", "SOCIAL", "STORE");
 
   public Condition {
     eventTypes = Set.copyOf(eventTypes);

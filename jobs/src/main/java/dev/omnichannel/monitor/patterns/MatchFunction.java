@@ -12,16 +12,19 @@ import org.apache.flink.util.Collector;
  * channels, the person, and the journey of the last event. Stateless.
  */
 public class MatchFunction extends PatternProcessFunction<EventRow, PatternMatch> {
-  private final PatternCompiler.CompiledPattern compiled;
+  private final PatternDef def;
+  private final List<String> eventSteps;
 
   public MatchFunction(PatternCompiler.CompiledPattern compiled) {
-    this.compiled = compiled;
+    this.def = compiled.def();
+    this.eventSteps = List.copyOf(compiled.eventSteps());
   }
 
   @Override
-  public void processMatch(Map<String, List<EventRow>> match, Context ctx, Collector<PatternMatch> out) {
+  public void processMatch(
+      Map<String, List<EventRow>> match, Context ctx, Collector<PatternMatch> out) {
     List<EventRow> events = new ArrayList<>();
-    for (String step : compiled.eventSteps()) {
+    for (String step : eventSteps) {
       List<EventRow> e = match.get(step);
       if (e != null) {
         events.addAll(e);
@@ -30,7 +33,6 @@ public class MatchFunction extends PatternProcessFunction<EventRow, PatternMatch
     if (events.isEmpty()) {
       return;
     }
-    PatternDef def = compiled.def();
     EventRow first = events.get(0);
     EventRow last = events.get(events.size() - 1);
     PatternMatch m = new PatternMatch();
@@ -41,7 +43,8 @@ public class MatchFunction extends PatternProcessFunction<EventRow, PatternMatch
     m.journeyId = last.getJourneyId();
     m.firstEventTime = first.getEventTime().toEpochMilli();
     m.lastEventTime = last.getEventTime().toEpochMilli();
-    m.absenceDeadline = compiled.absenceDeadline(m.firstEventTime);
+    m.absenceDeadline =
+        def.trailingAbsence() == null ? Long.MIN_VALUE : m.firstEventTime + def.within().toMillis();
     m.eventIds = events.stream().map(EventRow::getEventId).toArray(String[]::new);
     m.channels = events.stream().map(EventRow::getChannel).toArray(String[]::new);
     out.collect(m);

@@ -34,7 +34,8 @@ public final class PatternCatalogue implements Serializable {
     List<CatalogueParser.Parsed> parsed = new ArrayList<>();
     try (InputStream in = PatternCatalogue.class.getClassLoader().getResourceAsStream(BUILTIN)) {
       if (in == null) {
-        throw new IllegalStateException("the built-in catalogue " + BUILTIN + " is missing from the jar");
+        throw new IllegalStateException(
+            "the built-in catalogue " + BUILTIN + " is missing from the jar");
       }
       parsed.add(CatalogueParser.read("built-in " + BUILTIN, in));
     } catch (IOException e) {
@@ -55,8 +56,20 @@ public final class PatternCatalogue implements Serializable {
   /** Parses a catalogue from text alone (no built-ins); for tests and tools. */
   public static PatternCatalogue fromYaml(String name, String yaml, Map<String, String> overrides) {
     CatalogueParser.Parsed p =
-        CatalogueParser.read(name, new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        CatalogueParser.read(
+            name,
+            new java.io.ByteArrayInputStream(
+                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     return new PatternCatalogue(CatalogueParser.build(List.of(p), overrides));
+  }
+
+  /** The same catalogue restricted to the named patterns, in catalogue order. */
+  public PatternCatalogue only(String... names) {
+    java.util.Set<String> keep = java.util.Set.of(names);
+    for (String n : names) {
+      get(n);
+    }
+    return new PatternCatalogue(patterns.stream().filter(p -> keep.contains(p.name())).toList());
   }
 
   public List<PatternDef> patterns() {

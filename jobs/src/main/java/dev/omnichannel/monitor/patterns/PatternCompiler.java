@@ -16,15 +16,15 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
  * <ul>
  *   <li>Matches never overlap: after a match, the next starts after its last event ({@code
  *       skipPastLastEvent}).
- *   <li>{@code within} is inclusive: the last event may come exactly {@code within} after the
- *       first (the CEP window is one millisecond longer, as CEP's is exclusive).
+ *   <li>{@code within} is inclusive: the last event may come exactly {@code within} after the first
+ *       (the CEP window is one millisecond longer, as CEP's is exclusive).
  *   <li>An absence step in the middle ("no PURCHASE within 1h after the cart") becomes a {@code
  *       notFollowedBy} whose condition only holds for events inside the absence window, repeated
  *       after every later step while the window may still be open; later steps also refuse such
  *       events. So "no X within T after A" holds exactly: no X in (A, A + T].
- *   <li>A trailing absence step becomes a trailing {@code notFollowedBy} with the pattern's
- *       window; the match is emitted when the window has passed. At the end of a bounded input the
- *       caller must drop matches whose window had not passed yet (see {@link
+ *   <li>A trailing absence step becomes a trailing {@code notFollowedBy} with the pattern's window;
+ *       the match is emitted when the window has passed. At the end of a bounded input the caller
+ *       must drop matches whose window had not passed yet (see {@link
  *       CompiledPattern#absenceDeadline}).
  * </ul>
  */
@@ -32,13 +32,16 @@ public final class PatternCompiler {
   private PatternCompiler() {}
 
   /** A compiled pattern with what the matcher needs to interpret its matches. */
-  public record CompiledPattern(PatternDef def, Pattern<EventRow, ?> pattern, List<String> eventSteps) {
+  public record CompiledPattern(
+      PatternDef def, Pattern<EventRow, ?> pattern, List<String> eventSteps) {
     /**
      * For a pattern ending in an absence step, the time by which the absence is confirmed: the
      * first matched event's time plus {@code within}; {@code Long.MIN_VALUE} otherwise.
      */
     public long absenceDeadline(long firstEventTime) {
-      return def.trailingAbsence() == null ? Long.MIN_VALUE : firstEventTime + def.within().toMillis();
+      return def.trailingAbsence() == null
+          ? Long.MIN_VALUE
+          : firstEventTime + def.within().toMillis();
     }
   }
 
@@ -71,7 +74,9 @@ public final class PatternCompiler {
               case FOLLOWED_BY_ANY -> p.followedByAny(s.name());
             };
       }
-      p = p.where(new StepCondition(s.where(), s.name(), List.copyOf(eventSteps), List.copyOf(open)));
+      p =
+          p.where(
+              new StepCondition(s.where(), s.name(), List.copyOf(eventSteps), List.copyOf(open)));
       p = quantify(p, s);
       eventSteps.add(s.name());
     }
@@ -99,7 +104,8 @@ public final class PatternCompiler {
   }
 
   /** An absence window: no event matching {@code what} within {@code window} after the anchor. */
-  record Absence(Condition what, String anchorStep, Duration window) implements java.io.Serializable {
+  record Absence(Condition what, String anchorStep, Duration window)
+      implements java.io.Serializable {
     boolean violatedBy(EventRow e, Context ctx) throws Exception {
       if (!what.test(e)) {
         return false;

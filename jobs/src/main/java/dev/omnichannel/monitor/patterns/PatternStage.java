@@ -10,8 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 
 /**
- * Runs every catalogue pattern on each person's event stream with Flink CEP. In: events with
- * {@code person_id} (and {@code journey_id}) set. Out: every match, in no particular order. One CEP
+ * Runs every catalogue pattern on each person's event stream with Flink CEP. In: events with {@code
+ * person_id} (and {@code journey_id}) set. Out: every match, in no particular order. One CEP
  * operator per pattern (uid {@code cep-<pattern>}); each keeps its partial matches in keyed state
  * until they complete or their window passes. Events of one person with equal times are taken in
  * {@code event_id} order.
@@ -20,7 +20,8 @@ public final class PatternStage {
   private PatternStage() {}
 
   /** Matches of every pattern of {@code catalogue} over {@code events}. */
-  public static DataStream<PatternMatch> matches(DataStream<EventRow> events, PatternCatalogue catalogue) {
+  public static DataStream<PatternMatch> matches(
+      DataStream<EventRow> events, PatternCatalogue catalogue) {
     KeyedStream<EventRow, String> byPerson =
         events
             .assignTimestampsAndWatermarks(

@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * One step of a pattern: a condition on events, how it follows the previous step, and how many
- * events it takes. An absence step ({@code absent = true}) matches no event: it holds when no
- * event satisfying {@code where} comes within {@code absentWithin} after the previous step.
+ * events it takes. An absence step ({@code absent = true}) matches no event: it holds when no event
+ * satisfying {@code where} comes within {@code absentWithin} after the previous step.
  *
  * @param name the step's name, unique in its pattern
  * @param where the condition

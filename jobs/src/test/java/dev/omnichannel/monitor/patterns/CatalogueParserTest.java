@@ -19,7 +19,8 @@ class CatalogueParserTest {
   private static final String OK_STEP = "      - name: a\n        where: {event_type: PURCHASE}\n";
 
   private static String pattern(String body) {
-    return "patterns:\n  - name: P1\n    kind: friction\n    severity: LOW\n    within: 1h\n" + body;
+    return "patterns:\n  - name: P1\n    kind: friction\n    severity: LOW\n    within: 1h\n"
+        + body;
   }
 
   private static CatalogueException fail(String yaml) {
@@ -70,8 +71,12 @@ class CatalogueParserTest {
             + "      - name: call\n        where: {event_type: CONTACT_START, channel: VOICE, attributes: {tier: vip}}\n");
     PatternCatalogue c = PatternCatalogue.load(List.of(user), Map.of("cart.abandon-after", "2h"));
     assertThat(c.get("CART_ABANDONED").within()).isEqualTo(Duration.ofHours(48));
-    assertThat(c.get("EMAIL_RECOVERY").steps().get(1).absentWithin()).isEqualTo(Duration.ofHours(2));
-    assertThat(c.patterns()).extracting(PatternDef::name).doesNotContain("ERROR_THEN_ABANDON").contains("VIP_CALL");
+    assertThat(c.get("EMAIL_RECOVERY").steps().get(1).absentWithin())
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(c.patterns())
+        .extracting(PatternDef::name)
+        .doesNotContain("ERROR_THEN_ABANDON")
+        .contains("VIP_CALL");
     assertThat(c.get("VIP_CALL").source()).isEqualTo(user.toString());
   }
 
@@ -79,14 +84,17 @@ class CatalogueParserTest {
   void shouldNameAnUnknownOverride() {
     CatalogueException e =
         catchThrowableOfType(
-            CatalogueException.class, () -> PatternCatalogue.load(List.of(), Map.of("cart.abandon-afterr", "2h")));
+            CatalogueException.class,
+            () -> PatternCatalogue.load(List.of(), Map.of("cart.abandon-afterr", "2h")));
     assertThat(e).hasMessageStartingWith("--pattern-param: cart.abandon-afterr: unknown parameter");
   }
 
   @Test
   void shouldNameAMissingFile() {
     Path missing = dir.resolve("nope.yaml");
-    assertThat(catchThrowableOfType(CatalogueException.class, () -> PatternCatalogue.load(List.of(missing), Map.of())))
+    assertThat(
+            catchThrowableOfType(
+                CatalogueException.class, () -> PatternCatalogue.load(List.of(missing), Map.of())))
         .hasMessage(missing + ": no such file");
   }
 
@@ -150,7 +158,8 @@ class CatalogueParserTest {
 
   @Test
   void shouldAcceptAMinimalPattern() {
-    PatternCatalogue c = PatternCatalogue.fromYaml("my.yaml", pattern("    steps:\n" + OK_STEP), Map.of());
+    PatternCatalogue c =
+        PatternCatalogue.fromYaml("my.yaml", pattern("    steps:\n" + OK_STEP), Map.of());
     assertThat(c.get("P1").steps()).hasSize(1);
   }
 }
