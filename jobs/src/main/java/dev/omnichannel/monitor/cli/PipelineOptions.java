@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,28 @@ public class PipelineOptions {
               + " loyalty_id=1, email=3, phone=3, social_id=5, device_id=10, cookie_id=50.")
   Map<String, String> namespaceLimits = new LinkedHashMap<>();
 
+  @Option(
+      names = "--patterns",
+      paramLabel = "FILE",
+      description =
+          "A pattern catalogue (YAML) that extends or overrides the built-in one (repeatable; later"
+              + " files win). See README, 'Patterns and friction'.")
+  List<Path> patternFiles = new ArrayList<>();
+
+  @Option(
+      names = "--pattern-param",
+      paramLabel = "NAME=VALUE",
+      description = "Overrides a catalogue parameter, e.g. cart.abandon-after=2h (repeatable).")
+  Map<String, String> patternParams = new LinkedHashMap<>();
+
+  /**
+   * The pattern catalogue in force; a {@link dev.omnichannel.monitor.patterns.CatalogueException}
+   * names what is wrong.
+   */
+  public PatternCatalogue patternCatalogue() {
+    return PatternCatalogue.load(patternFiles, patternParams);
+  }
+
   /** The options with every default applied, as if no flag were given. */
   public static PipelineOptions defaults() {
     return CommandLine.populateCommand(new PipelineOptions());
@@ -128,6 +151,7 @@ public class PipelineOptions {
         validationRules(),
         journeyConfig(),
         limits(),
+        patternCatalogue(),
         runId);
   }
 

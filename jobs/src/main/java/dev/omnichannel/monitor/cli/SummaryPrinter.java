@@ -42,12 +42,27 @@ public final class SummaryPrinter {
           "    %-40s %7d  %9d%n",
           clip((String) p.get("channel_path")), p.get("journeys"), p.get("converted"));
     }
+    out.println("  journey patterns   " + top(s.journeyMatchesByPattern));
+    out.println("  friction           " + top(s.frictionByType));
     out.println("  tables             " + s.tables);
     out.println(
         "  output             "
             + output.toAbsolutePath().normalize()
             + "/<table>/dt=YYYY-MM-DD/*.parquet");
     out.println("  summary            " + summaryFile.toAbsolutePath().normalize());
+  }
+
+  /** "NAME n, NAME n, ..." by count, largest first. */
+  private static String top(Map<String, Long> counts) {
+    if (counts == null || counts.isEmpty()) {
+      return "none";
+    }
+    return counts.entrySet().stream()
+        .sorted(
+            Map.Entry.<String, Long>comparingByValue(java.util.Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()))
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static String reasons(Map<String, Long> byReason) {

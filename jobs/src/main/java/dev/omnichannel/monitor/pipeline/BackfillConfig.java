@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.pipeline;
 
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
  * @param validation input validation rules
  * @param journey journey and touch rules
  * @param namespaceLimits identities per person, per namespace
+ * @param patterns the pattern catalogue in force
  * @param runId id of this run (names the staging folder and the run summary)
  */
 public record BackfillConfig(
@@ -33,6 +35,7 @@ public record BackfillConfig(
     ValidationRules validation,
     JourneyConfig journey,
     Map<String, Integer> namespaceLimits,
+    PatternCatalogue patterns,
     String runId)
     implements Serializable {
 

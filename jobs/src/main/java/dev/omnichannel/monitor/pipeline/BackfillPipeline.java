@@ -3,13 +3,19 @@ package dev.omnichannel.monitor.pipeline;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.patterns.ConfirmAbsenceFunction;
+import dev.omnichannel.monitor.patterns.MatchRows;
+import dev.omnichannel.monitor.patterns.PatternMatch;
+import dev.omnichannel.monitor.patterns.PatternStage;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,7 +23,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,14 +36,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  *  files ─► decode ─┬─► dedup ─┬─► links ─► identity graph (1 task) ─┬─► assignments ─┐
  *                   │          │                                    └─► identity_merges
- *                   │          └──────────── by primary identity ──────► assign person ─► journeys ─► journeys
- *                   └─► dead_letters                                                      └─► events
+ *                   │          └──────────── by primary identity ──────► assign person ─► journeys ─┬─► (+ friction count) journeys
+ *                   └─► dead_letters                                              events ◄─────┘
+ *                                              events ─► CEP, one operator per pattern ─► journey_matches, friction
  * </pre>
  */
 public final class BackfillPipeline {
   /** Tables this pipeline writes. */
   public static final List<String> TABLES =
-      List.of("events", "journeys", "identity_merges", "dead_letters");
+      List.of(
+          "events", "journeys", "journey_matches", "friction", "identity_merges", "dead_letters");
 
   private final BackfillConfig config;
 
@@ -50,6 +57,8 @@ public final class BackfillPipeline {
   public record Streams(
       DataStream<EventRow> events,
       DataStream<JourneyRow> journeys,
+      DataStream<JourneyMatchRow> journeyMatches,
+      DataStream<FrictionRow> friction,
       DataStream<IdentityMergeRow> identityMerges,
       DataStream<DeadLetterRow> deadLetters) {}
 
@@ -103,7 +112,7 @@ public final class BackfillPipeline {
             .uid("assign-person")
             .name("assign person");
 
-    BroadcastStream<Long> endOfInput =
+    DataStream<Long> maxEventTime =
         unique
             .map(e -> e.getEventTime().toEpochMilli())
             .returns(Types.LONG)
@@ -111,19 +120,48 @@ public final class BackfillPipeline {
             .keyBy(t -> 0, Types.INT)
             .reduce(Math::max)
             .uid("end-of-input")
-            .name("end of input")
-            .broadcast(Tags.END_OF_INPUT);
+            .name("end of input");
 
-    SingleOutputStreamOperator<JourneyRow> journeys =
+    SingleOutputStreamOperator<JourneyRow> journeysWithoutFriction =
         personEvents
             .keyBy(EventRow::getPersonId, Types.STRING)
-            .connect(endOfInput)
+            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
             .process(new JourneyFunction(config.journey(), config.fixedEndOfInput()))
             .returns(TypeInformation.of(JourneyRow.class))
             .uid("journeys")
             .name("journeys");
-    DataStream<EventRow> events = journeys.getSideOutput(Tags.EVENTS);
-    return new Streams(events, journeys, merges, deadLetters);
+    DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
+
+    DataStream<PatternMatch> matches =
+        PatternStage.matches(events, config.patterns())
+            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
+            .process(new ConfirmAbsenceFunction(config.fixedEndOfInput()))
+            .returns(TypeInformation.of(PatternMatch.class))
+            .uid("confirm-absence")
+            .name("confirm absences at the end of input");
+    DataStream<JourneyMatchRow> journeyMatches =
+        matches
+            .filter(m -> m.kind.equals("JOURNEY"))
+            .name("journey patterns")
+            .map(MatchRows::journeyMatch)
+            .returns(TypeInformation.of(JourneyMatchRow.class))
+            .name("journey_matches rows");
+    DataStream<FrictionRow> friction =
+        matches
+            .filter(m -> m.kind.equals("FRICTION"))
+            .name("friction types")
+            .map(MatchRows::friction)
+            .returns(TypeInformation.of(FrictionRow.class))
+            .name("friction rows");
+    DataStream<JourneyRow> journeys =
+        journeysWithoutFriction
+            .keyBy(JourneyRow::getJourneyId, Types.STRING)
+            .connect(friction.keyBy(FrictionRow::getJourneyId, Types.STRING))
+            .process(new FrictionCountFunction())
+            .returns(TypeInformation.of(JourneyRow.class))
+            .uid("friction-count")
+            .name("friction count per journey");
+    return new Streams(events, journeys, journeyMatches, friction, merges, deadLetters);
   }
 
   /** Writes the streams as Parquet tables under {@code dir}. */
@@ -136,6 +174,16 @@ public final class BackfillPipeline {
         .sinkTo(ParquetSinks.sink(dir, "journeys", JourneyRow.class, JourneyRow::getEndTime))
         .uid("sink-journeys")
         .name("journeys parquet");
+    s.journeyMatches()
+        .sinkTo(
+            ParquetSinks.sink(
+                dir, "journey_matches", JourneyMatchRow.class, JourneyMatchRow::getLastEventTime))
+        .uid("sink-journey-matches")
+        .name("journey_matches parquet");
+    s.friction()
+        .sinkTo(ParquetSinks.sink(dir, "friction", FrictionRow.class, FrictionRow::getDetectedAt))
+        .uid("sink-friction")
+        .name("friction parquet");
     s.identityMerges()
         .sinkTo(
             ParquetSinks.sink(

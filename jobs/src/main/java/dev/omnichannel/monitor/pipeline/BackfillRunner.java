@@ -71,6 +71,8 @@ public final class BackfillRunner {
     }
     journeyStats(committed.files("journeys"), s);
     deadLetterStats(committed.files("dead_letters"), s);
+    s.journeyMatchesByPattern = countBy(committed.files("journey_matches"), "pattern");
+    s.frictionByType = countBy(committed.files("friction"), "friction_type");
     Instant ended = Instant.now();
     s.endedAt = ended.toString();
     s.durationMs = Duration.between(started, ended).toMillis();
@@ -124,6 +126,12 @@ public final class BackfillRunner {
       row.put("converted", convertedPaths.getOrDefault(e.getKey(), 0L));
       s.topChannelPaths.add(row);
     }
+  }
+
+  private static Map<String, Long> countBy(List<Path> files, String column) throws IOException {
+    Map<String, Long> counts = new TreeMap<>();
+    ParquetFiles.forEach(files, r -> counts.merge(r.get(column).toString(), 1L, Long::sum));
+    return counts;
   }
 
   private static void deadLetterStats(List<Path> files, RunSummary s) throws IOException {

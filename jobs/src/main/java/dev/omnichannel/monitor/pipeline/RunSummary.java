@@ -52,6 +52,8 @@ public class RunSummary {
   public Long conversions;
   public Double conversionValue;
   public List<Map<String, Object>> topChannelPaths;
+  public Map<String, Long> journeyMatchesByPattern;
+  public Map<String, Long> frictionByType;
   public Long rejectedLinks;
   public Map<String, Long> deadLettersByReason;
 

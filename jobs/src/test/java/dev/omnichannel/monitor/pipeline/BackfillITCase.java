@@ -392,6 +392,54 @@ class BackfillITCase {
         .isZero();
   }
 
+  @Test
+  void journeyPatternsAndFrictionShouldEqualWhatWasPlantedPerPerson() throws Exception {
+    List<String> planted = new ArrayList<>();
+    Map<String, long[]> perName = new TreeMap<>();
+    for (JsonNode p : truth.get("persons")) {
+      String pid = expectedPersonId(p);
+      for (JsonNode pl : p.get("planted")) {
+        List<String> ids = new ArrayList<>();
+        pl.get("event_ids").forEach(id -> ids.add(id.asText()));
+        String name = pl.get("name").asText();
+        planted.add(pid + "|" + pl.get("kind").asText().toUpperCase() + "|" + name + "|" + ids);
+        perName.computeIfAbsent(name, k -> new long[2])[0]++;
+      }
+    }
+    List<String> found = new ArrayList<>();
+    for (List<Object> r :
+        rows("SELECT person_id, pattern, event_ids FROM " + table(out4, "journey_matches"))) {
+      found.add(r.get(0) + "|JOURNEY|" + r.get(1) + "|" + r.get(2).toString().replace("'", ""));
+      perName.computeIfAbsent(r.get(1).toString(), k -> new long[2])[1]++;
+    }
+    for (List<Object> r :
+        rows(
+            "SELECT person_id, friction_type, evidence_event_ids FROM "
+                + table(out4, "friction"))) {
+      found.add(r.get(0) + "|FRICTION|" + r.get(1) + "|" + r.get(2).toString().replace("'", ""));
+      perName.computeIfAbsent(r.get(1).toString(), k -> new long[2])[1]++;
+    }
+    StringBuilder table = new StringBuilder("PLANTED vs FOUND\n");
+    perName.forEach((k, v) -> table.append(String.format("  %-30s %5d %5d%n", k, v[0], v[1])));
+    System.out.print(table);
+    assertThat(perName).hasSize(12);
+    Collections.sort(planted);
+    Collections.sort(found);
+    assertThat(found).isEqualTo(planted);
+
+    // friction_count on each journey is the number of friction rows that end in it
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM "
+                    + table(out4, "journeys")
+                    + " j LEFT JOIN (SELECT journey_id, count(*) AS n FROM "
+                    + table(out4, "friction")
+                    + " GROUP BY 1) f USING (journey_id) WHERE j.friction_count <> coalesce(f.n, 0)"))
+        .isZero();
+    assertThat(scalar("SELECT sum(friction_count) FROM " + table(out4, "journeys")))
+        .isEqualTo(scalar("SELECT count(*) FROM " + table(out4, "friction")));
+  }
+
   private Map<String, List<List<Object>>> snapshot(Path out) throws Exception {
     Map<String, List<List<Object>>> tables = new TreeMap<>();
     for (String t : BackfillPipeline.TABLES) {
@@ -412,7 +460,14 @@ class BackfillITCase {
     assertThat(again.get("tables")).isEqualTo(summary4.get("tables"));
     try (Stream<Path> s = Files.list(out4)) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
-          .containsExactly("_runs", "dead_letters", "events", "identity_merges", "journeys");
+          .containsExactly(
+              "_runs",
+              "dead_letters",
+              "events",
+              "friction",
+              "identity_merges",
+              "journey_matches",
+              "journeys");
     }
   }
 
