@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Every built-in pattern, compiled to Flink CEP, against hand-written event lists: a positive case,
  * the nearest negative cases (a step missing, the wrong channel, just outside the window, exactly
- * at the boundary) and noise. Each case is one person; one CEP job per pattern.
+ * at the boundary) and noise. Each case is one person; one CEP job per pattern and execution mode
+ * (BATCH and STREAMING must agree).
  */
 class BuiltinPatternsTest {
   @RegisterExtension
@@ -65,8 +66,19 @@ class BuiltinPatternsTest {
   /** Runs one pattern over the cases (one person each); returns the matched event ids per case. */
   static Map<String, List<List<String>>> run(
       String pattern, Map<String, List<EventRow>> cases, long endOfInput) throws Exception {
+    Map<String, List<List<String>>> batch =
+        run(pattern, cases, endOfInput, RuntimeExecutionMode.BATCH);
+    Map<String, List<List<String>>> streaming =
+        run(pattern, cases, endOfInput, RuntimeExecutionMode.STREAMING);
+    assertThat(streaming).as("STREAMING execution gives what BATCH gives").isEqualTo(batch);
+    return batch;
+  }
+
+  static Map<String, List<List<String>>> run(
+      String pattern, Map<String, List<EventRow>> cases, long endOfInput, RuntimeExecutionMode mode)
+      throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    env.setRuntimeMode(mode);
     env.setParallelism(2);
     List<EventRow> all = new ArrayList<>();
     cases.forEach(

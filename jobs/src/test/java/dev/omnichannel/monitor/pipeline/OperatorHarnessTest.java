@@ -6,6 +6,7 @@ import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.EventType;
+import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
@@ -13,6 +14,8 @@ import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.patterns.ConfirmAbsenceFunction;
+import dev.omnichannel.monitor.patterns.PatternMatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -175,6 +178,78 @@ class OperatorHarnessTest {
         (HeapKeyedStateBackend<?>) h.getOperator().<String>getKeyedStateBackend();
     assertThat(backend.numKeyValueStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+
+  private static JourneyRow journey(String id) {
+    return JourneyRow.newBuilder()
+        .setJourneyId(id)
+        .setPersonId("p1")
+        .setStartTime(T0)
+        .setEndTime(T0)
+        .setStatus("OPEN")
+        .setEventCount(1)
+        .setTouchCount(1)
+        .setChannelPath("WEB")
+        .setChannels(List.of("WEB"))
+        .setHandoffs(0)
+        .setConverted(false)
+        .setFrictionCount(0)
+        .build();
+  }
+
+  private static FrictionRow friction(String journeyId) {
+    return FrictionRow.newBuilder()
+        .setFrictionType("CART_ABANDONED")
+        .setSeverity("LOW")
+        .setPersonId("p1")
+        .setJourneyId(journeyId)
+        .setDetectedAt(T0)
+        .setEvidenceEventIds(List.of("e1"))
+        .setChannels(List.of("WEB"))
+        .build();
+  }
+
+  @Test
+  void shouldCountFrictionPerJourneyAndClearState() throws Exception {
+    KeyedTwoInputStreamOperatorTestHarness<String, JourneyRow, FrictionRow, JourneyRow> h =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new FrictionCountFunction(),
+            JourneyRow::getJourneyId,
+            FrictionRow::getJourneyId,
+            Types.STRING);
+    h.processElement2(friction("j1"), 0);
+    h.processElement1(journey("j1"), 0);
+    h.processElement2(friction("j1"), 0);
+    h.processElement1(journey("j2"), 0);
+    h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+    Map<String, Integer> counts =
+        h.extractOutputValues().stream()
+            .collect(Collectors.toMap(JourneyRow::getJourneyId, JourneyRow::getFrictionCount));
+    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("j1", 2, "j2", 0));
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+
+  @Test
+  void shouldConfirmAbsencesOnlyOnceTheirWindowHasPassed() throws Exception {
+    var h =
+        ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+            new ConfirmAbsenceFunction(null), Tags.END_OF_INPUT);
+    h.processBroadcastElement(1000L, 0);
+    PatternMatch due = new PatternMatch();
+    due.absenceDeadline = 1000;
+    PatternMatch open = new PatternMatch();
+    open.absenceDeadline = 1001;
+    PatternMatch plain = new PatternMatch();
+    plain.absenceDeadline = Long.MIN_VALUE;
+    h.processElement(due, 0);
+    h.processElement(open, 0);
+    h.processElement(plain, 0);
+    assertThat(h.extractOutputValues())
+        .extracting(m -> m.absenceDeadline)
+        .containsExactly(1000L, Long.MIN_VALUE);
     h.close();
   }
 }
