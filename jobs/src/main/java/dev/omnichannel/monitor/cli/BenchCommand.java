@@ -1,9 +1,13 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
+import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
+import dev.omnichannel.monitor.patterns.PatternCatalogue;
+import dev.omnichannel.monitor.patterns.PatternThroughput;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import dev.omnichannel.monitor.pipeline.RunSummary;
@@ -28,7 +32,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Generates --events synthetic events, then times the backfill over them on the embedded"
-          + " Flink mini cluster. Prints events per second and peak memory."
+          + " Flink mini cluster, then the pattern stage alone (Flink CEP, one core) over the"
+          + " stitched events. Prints events per second and peak memory."
     })
 public class BenchCommand implements Callable<Integer> {
   @Option(
@@ -134,6 +139,21 @@ public class BenchCommand implements Callable<Integer> {
           seconds,
           s.accounting.inputRecords / seconds,
           heapPeak >> 20);
+      List<EventRow> stitched =
+          ParquetFiles.readAll(ParquetFiles.under(output.resolve("events")), EventRow.class);
+      PatternThroughput.Result p =
+          PatternThroughput.measure(stitched, PatternCatalogue.builtin(), 1);
+      System.out.printf(
+          "patterns: %,d stitched events through %d built-in patterns (Flink CEP, BATCH,"
+              + " parallelism 1) in %.1f s: %,.0f events/s per core, %,d matches%n",
+          p.events(),
+          PatternCatalogue.builtin().patterns().size(),
+          p.seconds(),
+          p.eventsPerSecond(),
+          p.matches());
+      System.out.printf(
+          "| patterns (Flink CEP) | %,d | 1 | %.1f s | %,.0f | %,d matches |%n",
+          p.events(), p.seconds(), p.eventsPerSecond(), p.matches());
       return s.accounting.balanced() ? 0 : 1;
     } finally {
       if (temporary) {

@@ -39,6 +39,34 @@ public final class ParquetFiles {
     }
   }
 
+  /** Every row of the files as Avro-specific records of {@code type}. */
+  public static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> readAll(
+      List<Path> files, Class<T> type) throws IOException {
+    List<T> out = new ArrayList<>();
+    org.apache.avro.specific.SpecificData model =
+        org.apache.avro.specific.SpecificData.getForClass(type);
+    for (Path f : files) {
+      try (ParquetReader<T> r =
+          AvroParquetReader.<T>builder(new LocalInputFile(f)).withDataModel(model).build()) {
+        T rec;
+        while ((rec = r.read()) != null) {
+          out.add(rec);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every Parquet file under {@code dir}, sorted. */
+  public static List<Path> under(Path dir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+
   /** Every row of the files. */
   public static List<GenericRecord> readAll(List<Path> files) throws IOException {
     List<GenericRecord> out = new ArrayList<>();
