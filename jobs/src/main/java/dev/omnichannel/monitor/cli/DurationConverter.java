@@ -1,19 +1,11 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/**
- * Parses durations written as {@code 30d}, {@code 12h}, {@code 30m}, {@code 45s}, {@code 500ms}, or
- * ISO-8601 ({@code P30D}, {@code PT30M}). Zero and negative durations are refused.
- */
+/** picocli converter for duration flags; see {@link Durations} for the accepted forms. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
-
   @Override
   public Duration convert(String value) {
     return parse(value);
@@ -21,31 +13,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 
   /** Parses a duration, or throws a {@link CommandLine.TypeConversionException} naming it. */
   public static Duration parse(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    Duration d;
-    Matcher m = SIMPLE.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-          };
-    } else {
-      try {
-        d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a duration (examples: 30d, 12h, 30m, 45s, 500ms, PT30M)");
-      }
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
-    if (d.isZero() || d.isNegative()) {
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
-    }
-    return d;
   }
 }

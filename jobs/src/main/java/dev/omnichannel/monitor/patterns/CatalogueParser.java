@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.EventType;
+import dev.omnichannel.monitor.config.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -46,7 +46,6 @@ public final class CatalogueParser {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern PARAM = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
   private static final Set<String> TOP_KEYS = Set.of("parameters", "patterns");
   private static final Set<String> PATTERN_KEYS =
       Set.of("name", "kind", "severity", "description", "within", "steps", "enabled");
@@ -496,34 +495,14 @@ public final class CatalogueParser {
     }
   }
 
-  /** Parses a duration such as 30m, 1h, 7d, 2w, 500ms, or ISO-8601 (PT1H). */
+  /** Parses a duration field (after parameter substitution); see {@link Durations}. */
   static Duration duration(Ctx ctx, String at, JsonNode v) {
-    String raw = v.asText();
-    String s = ctx.subst(raw).trim().toLowerCase(Locale.ROOT);
-    Duration d;
-    Matcher m = DURATION.matcher(s);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-          };
-    } else {
-      try {
-        d = Duration.parse(s.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw ctx.error(at, "'" + raw + "' is not a duration (examples: 30m, 1h, 7d)");
-      }
+    String text = ctx.subst(v.asText());
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ctx.error(at, e.getMessage());
     }
-    if (d.isZero() || d.isNegative()) {
-      throw ctx.error(at, "'" + raw + "' must be positive");
-    }
-    return d;
   }
 
   private static void unknownKeys(
