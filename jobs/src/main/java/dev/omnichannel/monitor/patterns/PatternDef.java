@@ -41,6 +41,25 @@ public record PatternDef(
     steps = List.copyOf(steps);
   }
 
+  /**
+   * True when {@code e} could take part in a match: it satisfies some step's condition (an absence
+   * step's too). Events for which this is false are skipped by every step anyway, so they can be
+   * left out before matching, unless a step needs the very next event ({@link #needsEveryEvent}).
+   */
+  public boolean relevant(dev.omnichannel.monitor.avro.EventRow e) {
+    for (StepDef s : steps) {
+      if (s.where().test(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when a step uses strict contiguity, so no event may be left out before matching. */
+  public boolean needsEveryEvent() {
+    return steps.stream().anyMatch(s -> s.contiguity() == StepDef.Contiguity.NEXT);
+  }
+
   /** The trailing absence step, when the pattern ends with one. */
   public StepDef trailingAbsence() {
     StepDef last = steps.get(steps.size() - 1);

@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.patterns;
 
 import dev.omnichannel.monitor.avro.EventRow;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
@@ -12,9 +13,10 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 /**
  * Runs every catalogue pattern on each person's event stream with Flink CEP. In: events with {@code
  * person_id} (and {@code journey_id}) set. Out: every match, in no particular order. One CEP
- * operator per pattern (uid {@code cep-<pattern>}); each keeps its partial matches in keyed state
- * until they complete or their window passes. Events of one person with equal times are taken in
- * {@code event_id} order.
+ * operator per pattern (uid {@code cep-<pattern>}), fed only the events some step of the pattern
+ * can use (all events when a step needs strict contiguity); each keeps its partial matches in keyed
+ * state until they complete or their window passes. Events of one person with equal times are taken
+ * in {@code event_id} order.
  */
 public final class PatternStage {
   private PatternStage() {}
@@ -22,16 +24,23 @@ public final class PatternStage {
   /** Matches of every pattern of {@code catalogue} over {@code events}. */
   public static DataStream<PatternMatch> matches(
       DataStream<EventRow> events, PatternCatalogue catalogue) {
-    KeyedStream<EventRow, String> byPerson =
+    DataStream<EventRow> timed =
         events
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<EventRow>noWatermarks()
                     .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli()))
-            .name("event time")
-            .keyBy(EventRow::getPersonId, Types.STRING);
+            .name("event time");
     DataStream<PatternMatch> all = null;
     for (PatternDef def : catalogue.patterns()) {
       PatternCompiler.CompiledPattern compiled = PatternCompiler.compile(def);
+      // Events no step can use are skipped by relaxed contiguity anyway: leave them out early, so
+      // each CEP operator sorts and buffers only its candidates.
+      DataStream<EventRow> candidates =
+          def.needsEveryEvent()
+              ? timed
+              : timed.filter(new Relevant(def)).name("candidates for " + def.name());
+      KeyedStream<EventRow, String> byPerson =
+          candidates.keyBy(EventRow::getPersonId, Types.STRING);
       DataStream<PatternMatch> m =
           CEP.pattern(byPerson, compiled.pattern(), new ByEventId())
               .inEventTime()
@@ -42,6 +51,20 @@ public final class PatternStage {
       all = all == null ? m : all.union(m);
     }
     return all;
+  }
+
+  /** Keeps the events that some step of the pattern can use. */
+  static final class Relevant implements FilterFunction<EventRow> {
+    private final PatternDef def;
+
+    Relevant(PatternDef def) {
+      this.def = def;
+    }
+
+    @Override
+    public boolean filter(EventRow e) {
+      return def.relevant(e);
+    }
   }
 
   /** Ties between events of equal time are broken by event_id. */
