@@ -43,8 +43,7 @@ public class MatchFunction extends PatternProcessFunction<EventRow, PatternMatch
     m.journeyId = last.getJourneyId();
     m.firstEventTime = first.getEventTime().toEpochMilli();
     m.lastEventTime = last.getEventTime().toEpochMilli();
-    m.absenceDeadline =
-        def.trailingAbsence() == null ? Long.MIN_VALUE : m.firstEventTime + def.within().toMillis();
+    m.absenceDeadline = def.absenceDeadline(m.firstEventTime);
     m.eventIds = events.stream().map(EventRow::getEventId).toArray(String[]::new);
     m.channels = events.stream().map(EventRow::getChannel).toArray(String[]::new);
     out.collect(m);

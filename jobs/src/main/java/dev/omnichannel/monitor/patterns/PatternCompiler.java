@@ -24,8 +24,7 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
  *       events. So "no X within T after A" holds exactly: no X in (A, A + T].
  *   <li>A trailing absence step becomes a trailing {@code notFollowedBy} with the pattern's window;
  *       the match is emitted when the window has passed. At the end of a bounded input the caller
- *       must drop matches whose window had not passed yet (see {@link
- *       CompiledPattern#absenceDeadline}).
+ *       must drop matches whose window had not passed yet (see {@link PatternDef#absenceDeadline}).
  * </ul>
  */
 public final class PatternCompiler {
@@ -33,17 +32,7 @@ public final class PatternCompiler {
 
   /** A compiled pattern with what the matcher needs to interpret its matches. */
   public record CompiledPattern(
-      PatternDef def, Pattern<EventRow, ?> pattern, List<String> eventSteps) {
-    /**
-     * For a pattern ending in an absence step, the time by which the absence is confirmed: the
-     * first matched event's time plus {@code within}; {@code Long.MIN_VALUE} otherwise.
-     */
-    public long absenceDeadline(long firstEventTime) {
-      return def.trailingAbsence() == null
-          ? Long.MIN_VALUE
-          : firstEventTime + def.within().toMillis();
-    }
-  }
+      PatternDef def, Pattern<EventRow, ?> pattern, List<String> eventSteps) {}
 
   public static CompiledPattern compile(PatternDef def) {
     List<StepDef> steps = def.steps();

@@ -60,6 +60,14 @@ public record PatternDef(
     return steps.stream().anyMatch(s -> s.contiguity() == StepDef.Contiguity.NEXT);
   }
 
+  /**
+   * For a pattern ending in an absence step, the time by which the absence is confirmed: the first
+   * matched event's time plus {@code within}; {@code Long.MIN_VALUE} otherwise.
+   */
+  public long absenceDeadline(long firstEventTime) {
+    return trailingAbsence() == null ? Long.MIN_VALUE : firstEventTime + within.toMillis();
+  }
+
   /** The trailing absence step, when the pattern ends with one. */
   public StepDef trailingAbsence() {
     StepDef last = steps.get(steps.size() - 1);
