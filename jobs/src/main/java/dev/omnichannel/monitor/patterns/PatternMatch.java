@@ -23,11 +23,6 @@ public class PatternMatch {
 
   public PatternMatch() {}
 
-  /** The time the match is complete: its last event, or the end of its absence window. */
-  public long detectedAt() {
-    return Math.max(lastEventTime, absenceDeadline);
-  }
-
   @Override
   public String toString() {
     return pattern + " " + personId + " " + Arrays.toString(eventIds);
