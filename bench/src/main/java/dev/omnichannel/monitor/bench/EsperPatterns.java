@@ -47,6 +47,13 @@ import java.util.stream.Collectors;
  *       an hour apart, the attempt from the third contact completes on the fifth, is refused, and
  *       would take the attempt from the fourth with it). Patterns whose matches are one event
  *       ({@code NEGATIVE_SENTIMENT} and the two trailing-absence frictions) cannot overlap.
+ *   <li>The one difference left: Flink CEP emits a person's completed matches in the order of their
+ *       first event, so a completed match waits while a run that started earlier is still open, and
+ *       is dropped if that run completes after all. Only {@code FAILED_SELF_SERVICE} has runs that
+ *       a later-starting run can overtake (its contact must be on another channel than its own
+ *       self-service): self-service on VOICE, self-service on WEB, a VOICE call, another
+ *       self-service on WEB, a chat gives Flink CEP one match (the first self-service and the chat)
+ *       and Esper two (the second self-service and the call, the third and the chat).
  * </ul>
  */
 public final class EsperPatterns {

@@ -261,12 +261,14 @@ public class PatternBenchmark implements Callable<Integer> {
         flink == null || esper == null
             ? ""
             : differ.isEmpty() ? "yes" : differ.size() + " of " + catalogue.patterns().size());
-    System.out.println();
-    System.out.println(
-        "Both columns count the trailing-absence matches (ERROR_THEN_ABANDON, CART_ABANDONED)"
-            + " whose window had not passed when the input ended, as Flink CEP emits them at the"
-            + " end of a bounded input (Esper: the clock advanced past every window). The last"
-            + " column is what a backfill keeps: the clock stopped at the end of input.");
+    if (flink != null && esper != null) {
+      System.out.println();
+      System.out.println(
+          "Both columns count the trailing-absence matches (ERROR_THEN_ABANDON, CART_ABANDONED)"
+              + " whose window had not passed when the input ended, as Flink CEP emits them at the"
+              + " end of a bounded input (Esper: the clock advanced past every window). The last"
+              + " column is what a backfill keeps: the clock stopped at the end of input.");
+    }
     for (String name : differ) {
       String why = KNOWN_DIFFERENCES.get(name);
       System.out.printf(
