@@ -291,11 +291,20 @@ class BuiltinPatternsTest {
             ev("atc", 0, "WEB", "ADD_TO_CART"),
             ev("click", 3 * D, "EMAIL", "EMAIL_CLICK"),
             ev("buy", 7 * D + 1, "WEB", "PURCHASE")));
+    c.put(
+        "at-7d-with-noise",
+        List.of(
+            ev("atc", 0, "MOBILE_APP", "ADD_TO_CART"),
+            ev("noise", 2 * H, "WEB", "PAGE_VIEW"),
+            ev("click", 3 * D, "EMAIL", "EMAIL_CLICK"),
+            ev("noise2", 3 * D + MIN, "WEB", "PRODUCT_VIEW"),
+            ev("buy", 7 * D, "STORE", "PURCHASE")));
     Map<String, List<List<String>>> f = run("EMAIL_RECOVERY", c);
     assertThat(f.get("positive")).isEqualTo(one("atc", "click", "buy"));
     assertThat(f.get("no-click")).isEqualTo(none());
     assertThat(f.get("bought-within-1h")).isEqualTo(none());
     assertThat(f.get("past-7d")).isEqualTo(none());
+    assertThat(f.get("at-7d-with-noise")).isEqualTo(one("atc", "click", "buy"));
   }
 
   @Test
