@@ -145,7 +145,7 @@ public class BenchCommand implements Callable<Integer> {
           PatternThroughput.measure(stitched, PatternCatalogue.builtin(), 1);
       System.out.printf(
           "patterns: %,d stitched events through %d built-in patterns (Flink CEP, BATCH,"
-              + " parallelism 1, job overhead subtracted) in %.1f s: %,.0f events/s per core, %,d"
+              + " parallelism 1, job overhead subtracted) in %.1f s: %,.0f events/s at parallelism 1, %,d"
               + " matches%n",
           p.events(),
           PatternCatalogue.builtin().patterns().size(),
