@@ -35,6 +35,7 @@ class MarkovModelTest {
         .isCloseTo(conversions, within(1e-6 * Math.max(1, conversions)));
     assertThat(credits.stream().mapToDouble(ChannelCredit::value).sum())
         .isCloseTo(value, within(1e-6 * Math.max(1, value)));
+    assertThat(credits.stream().mapToDouble(ChannelCredit::removalEffect).sum()).isNotNaN();
     for (ChannelCredit c : credits) {
       assertThat(c.removalEffect()).isNotNull().isBetween(0.0, 1.0);
       assertThat(c.conversions()).isNotNaN();
@@ -133,6 +134,10 @@ class MarkovModelTest {
 
     assertThat(credits).hasSize(12);
     assertThat(credits.stream().map(ChannelCredit::channel).toList()).isSorted();
+    // Data.csv sums to 74,802.971587 (the README's 74,802.97 is rounded to cents).
+    double value = paths.stream().mapToDouble(PathStat::value).sum();
+    assertThat(value).isCloseTo(74_802.97, within(5e-3));
+    assertSums(credits, 19_785, value);
     assertSums(credits, 19_785, 74_802.97);
     assertThat(credits).allSatisfy(c -> assertThat(c.removalEffect()).isPositive());
   }
