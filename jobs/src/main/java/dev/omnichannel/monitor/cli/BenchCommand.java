@@ -11,6 +11,7 @@ import dev.omnichannel.monitor.patterns.PatternThroughput;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import dev.omnichannel.monitor.pipeline.RunSummary;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -92,27 +93,14 @@ public class BenchCommand implements Callable<Integer> {
       Path output = dir.resolve("output");
       PartitionCommitter.deleteTree(input);
       PartitionCommitter.deleteTree(output);
-      GeneratorConfig defaults = GeneratorConfig.defaults();
-      GeneratorConfig gen =
-          new GeneratorConfig(
-              defaults.customers(), 90, seed, defaults.start(), fmt, false, 0.0, false, events);
       long t0 = System.nanoTime();
-      GroundTruth truth = Generator.generate(gen, input);
+      GroundTruth truth = generate(input, events, seed, fmt);
       double genSeconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           "generate: %,d records in %.1f s (%,.0f records/s)%n",
           truth.counts().records(), genSeconds, truth.counts().records() / genSeconds);
 
-      BackfillConfig config =
-          PipelineOptions.defaults()
-              .backfillConfig(
-                  InputResolver.resolve(List.of(input.resolve("events").toString())),
-                  output,
-                  null,
-                  null,
-                  parallelism,
-                  HmacKeys.DEMO_KEY.getBytes(StandardCharsets.UTF_8),
-                  RunIds.next("bench"));
+      BackfillConfig config = backfillConfig(input, output, parallelism);
       resetPeaks();
       long t1 = System.nanoTime();
       RunSummary s = BackfillRunner.run(config, List.of("bench"));
@@ -161,6 +149,29 @@ public class BenchCommand implements Callable<Integer> {
         PartitionCommitter.deleteTree(dir);
       }
     }
+  }
+
+  /** The benchmark's input: about {@code events} records over 90 days, no broken records. */
+  public static GroundTruth generate(
+      Path input, long events, long seed, GeneratorConfig.Format format) throws IOException {
+    GeneratorConfig defaults = GeneratorConfig.defaults();
+    return Generator.generate(
+        new GeneratorConfig(
+            defaults.customers(), 90, seed, defaults.start(), format, false, 0.0, false, events),
+        input);
+  }
+
+  /** The benchmark's backfill over {@code input/events}: default settings, the demo HMAC key. */
+  public static BackfillConfig backfillConfig(Path input, Path output, int parallelism) {
+    return PipelineOptions.defaults()
+        .backfillConfig(
+            InputResolver.resolve(List.of(input.resolve("events").toString())),
+            output,
+            null,
+            null,
+            parallelism,
+            HmacKeys.DEMO_KEY.getBytes(StandardCharsets.UTF_8),
+            RunIds.next("bench"));
   }
 
   private static void resetPeaks() {
