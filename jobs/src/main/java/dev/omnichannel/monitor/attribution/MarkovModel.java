@@ -35,8 +35,10 @@ import java.util.TreeSet;
  * <p><b>Credits.</b> removal_effect(c) = 1 − P(conversion with c removed) / P(conversion), where
  * removing c sends every transition into a state whose tuple contains c to (null); credit(c) =
  * conversions × RE(c) / ΣRE and value credit = total value × RE(c) / ΣRE. With no conversions every
- * removal effect and credit is 0. Channels seen only on non-converting paths are listed with
- * removal effect 0. The result is never NaN.
+ * removal effect and credit is 0. A channel from which the chain can never reach (conversion) has
+ * removal effect 0. Note that the chain is memoryless: a channel seen only on non-converting paths
+ * can still earn credit when those paths continue into channels that convert elsewhere (C in {@code
+ * C > A} abandoned, {@code A} converting). The result is never NaN.
  */
 public final class MarkovModel {
   /** The highest supported order. */

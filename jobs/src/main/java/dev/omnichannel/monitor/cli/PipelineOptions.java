@@ -1,5 +1,9 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.attribution.AttributionModel;
+import dev.omnichannel.monitor.attribution.AttributionSettings;
+import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.attribution.MarkovModel;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
@@ -15,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -74,6 +79,40 @@ public class PipelineOptions {
       defaultValue = "channel",
       description = "What a touch is a run of: channel or campaign (default: ${DEFAULT-VALUE}).")
   String dimension;
+
+  @Option(
+      names = "--attribution-models",
+      paramLabel = "LIST",
+      defaultValue = "all",
+      description =
+          "Attribution models to compute, comma-separated: FIRST_TOUCH, LAST_TOUCH, LINEAR,"
+              + " PARTICIPATION, TIME_DECAY, POSITION_BASED, J_CURVE, INVERSE_J, MARKOV, SHAPLEY, or"
+              + " the groups all, none, rule-based, data-driven (default: ${DEFAULT-VALUE}).")
+  String attributionModels;
+
+  @Option(
+      names = "--attribution-half-life",
+      paramLabel = "DURATION",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      description = "TIME_DECAY half-life (default: ${DEFAULT-VALUE}).")
+  Duration halfLife;
+
+  @Option(
+      names = "--markov-order",
+      paramLabel = "K",
+      defaultValue = "1",
+      description = "MARKOV chain order, 1 to 4 (default: ${DEFAULT-VALUE}).")
+  int markovOrder;
+
+  @Option(
+      names = "--attribution-window",
+      paramLabel = "range|day|week",
+      defaultValue = "range",
+      description =
+          "Window the data-driven models (MARKOV, SHAPLEY) are solved over: the whole backfill"
+              + " range, UTC days, or ISO weeks (default: ${DEFAULT-VALUE}).")
+  String attributionWindow;
 
   @Option(
       names = "--plausible-from",
@@ -152,7 +191,36 @@ public class PipelineOptions {
         journeyConfig(),
         limits(),
         patternCatalogue(),
+        attributionSettings(),
+        attributionWindow(),
         runId);
+  }
+
+  /** The attribution models and parameters; a {@link UserException} names a bad value. */
+  public AttributionSettings attributionSettings() {
+    Set<AttributionModel> models;
+    try {
+      models = AttributionModel.parseList(attributionModels);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--attribution-models: " + e.getMessage());
+    }
+    if (markovOrder < 1 || markovOrder > MarkovModel.MAX_ORDER) {
+      throw new UserException(
+          "--markov-order must be 1.." + MarkovModel.MAX_ORDER + ", got " + markovOrder);
+    }
+    if (halfLife.isZero() || halfLife.isNegative()) {
+      throw new UserException("--attribution-half-life must be positive, got " + halfLife);
+    }
+    return new AttributionSettings(models, markovOrder, halfLife);
+  }
+
+  /** The attribution window kind; a {@link UserException} names a bad value. */
+  public AttributionWindows.Kind attributionWindow() {
+    try {
+      return AttributionWindows.Kind.parse(attributionWindow);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
   }
 
   /** The journey rules; a {@link UserException} names a bad value. */

@@ -44,12 +44,61 @@ public final class SummaryPrinter {
     }
     out.println("  journey patterns   " + top(s.journeyMatchesByPattern));
     out.println("  friction           " + top(s.frictionByType));
+    attribution(s.attributedConversions, out);
     out.println("  tables             " + s.tables);
     out.println(
         "  output             "
             + output.toAbsolutePath().normalize()
             + "/<table>/dt=YYYY-MM-DD/*.parquet");
     out.println("  summary            " + summaryFile.toAbsolutePath().normalize());
+  }
+
+  /** Channels against models: conversions credited, largest channels first. */
+  static void attribution(Map<String, Map<String, Double>> byModel, PrintStream out) {
+    if (byModel == null || byModel.isEmpty()) {
+      out.println("  attribution        none");
+      return;
+    }
+    java.util.Map<String, Double> order = new java.util.TreeMap<>();
+    for (Map<String, Double> m : byModel.values()) {
+      m.forEach((c, v) -> order.merge(c, 0.0, Double::sum));
+    }
+    Map<String, Double> ranking =
+        byModel.getOrDefault("LINEAR", byModel.values().iterator().next());
+    java.util.List<String> channels = new java.util.ArrayList<>(order.keySet());
+    channels.sort(
+        java.util.Comparator.<String, Double>comparing(c -> -ranking.getOrDefault(c, 0.0))
+            .thenComparing(c -> c));
+    out.println("  attribution        conversions credited per channel and model");
+    StringBuilder header = new StringBuilder(String.format("    %-12s", "channel"));
+    for (String m : byModel.keySet()) {
+      header.append(String.format(" %8s", abbreviation(m)));
+    }
+    out.println(header);
+    for (String c : channels) {
+      StringBuilder row = new StringBuilder(String.format("    %-12s", clip(c, 12)));
+      for (Map<String, Double> m : byModel.values()) {
+        Double v = m.get(c);
+        row.append(v == null ? String.format(" %8s", "-") : String.format(" %8.1f", v));
+      }
+      out.println(row);
+    }
+    out.println(
+        "    (FIRST, LAST, LINEAR, PART=participation, DECAY=time decay, POS=position based,"
+            + " J, INV_J, MARKOV, SHAPLEY)");
+  }
+
+  private static String abbreviation(String model) {
+    return switch (model) {
+      case "FIRST_TOUCH" -> "FIRST";
+      case "LAST_TOUCH" -> "LAST";
+      case "PARTICIPATION" -> "PART";
+      case "TIME_DECAY" -> "DECAY";
+      case "POSITION_BASED" -> "POS";
+      case "J_CURVE" -> "J";
+      case "INVERSE_J" -> "INV_J";
+      default -> clip(model, 8);
+    };
   }
 
   /** "NAME n, NAME n, ..." by count, largest first. */
@@ -70,6 +119,10 @@ public final class SummaryPrinter {
   }
 
   private static String clip(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    return clip(s, 40);
+  }
+
+  private static String clip(String s, int width) {
+    return s.length() <= width ? s : s.substring(0, width - 3) + "...";
   }
 }

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -575,7 +576,42 @@ public final class Generator {
     // -------------------------------------------------------------------------------------------
     // Ground truth of persons
 
+    /**
+     * The touches of episode {@code ep} (events up to {@code end}, plus its unknown-enum extras):
+     * channel runs with at most 30 minutes between events, in (time, event id) order. Returns the
+     * channels and the start times.
+     */
+    private Touches touches(
+        GenPerson p, int ep, int end, java.util.Map<Long, List<GenEvent>> extras) {
+      List<GenEvent> events = new ArrayList<>(p.events.subList(p.episodeStarts[ep], end));
+      events.addAll(extras.getOrDefault(((long) p.index << 32) | ep, List.of()));
+      events.sort(Comparator.<GenEvent>comparingLong(e -> e.time).thenComparing(e -> e.id));
+      List<String> channels = new ArrayList<>();
+      List<Long> starts = new ArrayList<>();
+      long previous = Long.MIN_VALUE;
+      for (GenEvent e : events) {
+        String c = e.channel.name();
+        boolean continues =
+            !channels.isEmpty()
+                && channels.get(channels.size() - 1).equals(c)
+                && e.time - previous <= 30 * 60_000L;
+        if (!continues) {
+          channels.add(c);
+          starts.add(e.time);
+        }
+        previous = e.time;
+      }
+      return new Touches(channels, starts);
+    }
+
+    /** The channels and start times of a journey's touches. */
+    private record Touches(List<String> channels, List<Long> starts) {}
+
     private List<GroundTruth.Person> persons(long endOfInput) {
+      java.util.Map<Long, List<GenEvent>> extras = new java.util.HashMap<>();
+      for (GenEvent x : unknownExtras) {
+        extras.computeIfAbsent(((long) x.person << 32) | x.episode, k -> new ArrayList<>()).add(x);
+      }
       List<GroundTruth.Person> result = new ArrayList<>(persons.length);
       for (GenPerson p : persons) {
         TreeSet<IdentityKey> keys = new TreeSet<>();
@@ -596,6 +632,7 @@ public final class Generator {
           GenEvent first = p.events.get(p.episodeStarts[ep]);
           int end = p.episodeEnd(ep);
           GenEvent last = p.events.get(end - 1);
+          Touches touches = touches(p, ep, end, extras);
           boolean converted = last.type == EventType.PURCHASE;
           String status;
           if (converted) {
@@ -614,7 +651,9 @@ public final class Generator {
                   end - p.episodeStarts[ep] + p.extraEvents[ep],
                   status,
                   converted ? last.id : null,
-                  converted ? last.value : null));
+                  converted ? last.value : null,
+                  touches.channels(),
+                  touches.starts()));
         }
         List<GroundTruth.Planted> planted = new ArrayList<>(p.planted.size());
         for (PlantedSpec spec : p.planted) {

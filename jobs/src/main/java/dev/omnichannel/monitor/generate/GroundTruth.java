@@ -66,6 +66,9 @@ public record GroundTruth(
    * @param status CONVERTED, ABANDONED or OPEN
    * @param conversionEventId the PURCHASE that closes a converted journey, else null
    * @param conversionValue its value, else null
+   * @param touchChannels the channels of the journey's touches under the default rules (runs of the
+   *     same channel with at most 30 minutes between events), in order
+   * @param touchStartsMs the touches' start times, in order
    */
   public record Journey(
       String firstEventId,
@@ -75,7 +78,9 @@ public record GroundTruth(
       int eventCount,
       String status,
       String conversionEventId,
-      Double conversionValue) {}
+      Double conversionValue,
+      List<String> touchChannels,
+      List<Long> touchStartsMs) {}
 
   /**
    * A planted journey pattern or friction.

@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.attribution.AttributionSettings;
+import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
@@ -23,6 +25,8 @@ import java.util.TreeMap;
  * @param journey journey and touch rules
  * @param namespaceLimits identities per person, per namespace
  * @param patterns the pattern catalogue in force
+ * @param attribution the attribution models and their parameters
+ * @param attributionWindow the windows the data-driven models are solved over
  * @param runId id of this run (names the staging folder and the run summary)
  */
 public record BackfillConfig(
@@ -36,6 +40,8 @@ public record BackfillConfig(
     JourneyConfig journey,
     Map<String, Integer> namespaceLimits,
     PatternCatalogue patterns,
+    AttributionSettings attribution,
+    AttributionWindows.Kind attributionWindow,
     String runId)
     implements Serializable {
 
@@ -66,6 +72,11 @@ public record BackfillConfig(
     return to == null
         ? Long.MAX_VALUE
         : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+
+  /** The attribution windows of this run. */
+  public AttributionWindows attributionWindows() {
+    return new AttributionWindows(attributionWindow, from, to);
   }
 
   /** The end of input for journey closing when bounded by {@code --to}; null otherwise. */

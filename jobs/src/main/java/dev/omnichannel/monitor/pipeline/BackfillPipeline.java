@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.avro.AttributionChannelRow;
+import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.avro.EventRow;
@@ -30,8 +32,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The backfill dataflow. Raw records → decode (dead letters aside) → de-duplicate by event_id →
  * identity graph over the links of multi-identity events → each event gets its final person →
- * journeys per person. The four tables leave as streams ({@link Streams}), so tests can collect
- * them and the runner can attach Parquet sinks.
+ * journeys per person → patterns and friction → attribution. The tables leave as streams ({@link
+ * Streams}), so tests can collect them and the runner can attach Parquet sinks.
  *
  * <pre>
  *  files ─► decode ─┬─► dedup ─┬─► links ─► identity graph (1 task) ─┬─► assignments ─┐
@@ -39,13 +41,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                   │          └──────────── by primary identity ──────► assign person ─► journeys ─┬─► (+ friction count) journeys
  *                   └─► dead_letters                                              events ◄─────┘
  *                                              events ─► CEP, one operator per pattern ─► journey_matches, friction
+ *                            journeys ─► paths ─► attribution (see AttributionStage) ─► attribution, attribution_channel
  * </pre>
  */
 public final class BackfillPipeline {
   /** Tables this pipeline writes. */
   public static final List<String> TABLES =
       List.of(
-          "events", "journeys", "journey_matches", "friction", "identity_merges", "dead_letters");
+          "events",
+          "journeys",
+          "journey_matches",
+          "friction",
+          "attribution",
+          "attribution_channel",
+          "identity_merges",
+          "dead_letters");
 
   private final BackfillConfig config;
 
@@ -59,6 +69,8 @@ public final class BackfillPipeline {
       DataStream<JourneyRow> journeys,
       DataStream<JourneyMatchRow> journeyMatches,
       DataStream<FrictionRow> friction,
+      DataStream<AttributionRow> attribution,
+      DataStream<AttributionChannelRow> attributionChannel,
       DataStream<IdentityMergeRow> identityMerges,
       DataStream<DeadLetterRow> deadLetters) {}
 
@@ -126,7 +138,11 @@ public final class BackfillPipeline {
         personEvents
             .keyBy(EventRow::getPersonId, Types.STRING)
             .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
-            .process(new JourneyFunction(config.journey(), config.fixedEndOfInput()))
+            .process(
+                new JourneyFunction(
+                    config.journey(),
+                    config.fixedEndOfInput(),
+                    !config.attribution().models().isEmpty()))
             .returns(TypeInformation.of(JourneyRow.class))
             .uid("journeys")
             .name("journeys");
@@ -161,7 +177,20 @@ public final class BackfillPipeline {
             .returns(TypeInformation.of(JourneyRow.class))
             .uid("friction-count")
             .name("friction count per journey");
-    return new Streams(events, journeys, journeyMatches, friction, merges, deadLetters);
+    AttributionStage.Streams attribution =
+        AttributionStage.wire(
+            journeysWithoutFriction.getSideOutput(Tags.JOURNEY_PATHS),
+            config.attribution(),
+            config.attributionWindows());
+    return new Streams(
+        events,
+        journeys,
+        journeyMatches,
+        friction,
+        attribution.attribution(),
+        attribution.channels(),
+        merges,
+        deadLetters);
   }
 
   /** Writes the streams as Parquet tables under {@code dir}. */
@@ -184,6 +213,21 @@ public final class BackfillPipeline {
         .sinkTo(ParquetSinks.sink(dir, "friction", FrictionRow.class, FrictionRow::getDetectedAt))
         .uid("sink-friction")
         .name("friction parquet");
+    s.attribution()
+        .sinkTo(
+            ParquetSinks.sink(
+                dir, "attribution", AttributionRow.class, AttributionRow::getConversionTime))
+        .uid("sink-attribution")
+        .name("attribution parquet");
+    s.attributionChannel()
+        .sinkTo(
+            ParquetSinks.sink(
+                dir,
+                "attribution_channel",
+                AttributionChannelRow.class,
+                r -> r.getWindowEnd().minusMillis(1)))
+        .uid("sink-attribution-channel")
+        .name("attribution_channel parquet");
     s.identityMerges()
         .sinkTo(
             ParquetSinks.sink(

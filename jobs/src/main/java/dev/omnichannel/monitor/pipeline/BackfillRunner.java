@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.attribution.AttributionModel;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import java.io.IOException;
@@ -73,6 +74,8 @@ public final class BackfillRunner {
     deadLetterStats(committed.files("dead_letters"), s);
     s.journeyMatchesByPattern = countBy(committed.files("journey_matches"), "pattern");
     s.frictionByType = countBy(committed.files("friction"), "friction_type");
+    s.attributedConversions =
+        attributed(committed.files("attribution"), committed.files("attribution_channel"));
     Instant ended = Instant.now();
     s.endedAt = ended.toString();
     s.durationMs = Duration.between(started, ended).toMillis();
@@ -126,6 +129,38 @@ public final class BackfillRunner {
       row.put("converted", convertedPaths.getOrDefault(e.getKey(), 0L));
       s.topChannelPaths.add(row);
     }
+  }
+
+  private static Map<String, Map<String, Double>> attributed(
+      List<Path> attribution, List<Path> channels) throws IOException {
+    Map<String, Map<String, Double>> sums = new TreeMap<>();
+    ParquetFiles.forEach(
+        attribution,
+        r -> {
+          String model = r.get("model").toString();
+          if (!model.equals("MARKOV") && !model.equals("SHAPLEY")) {
+            sums.computeIfAbsent(model, k -> new TreeMap<>())
+                .merge(r.get("channel").toString(), (Double) r.get("credit"), Double::sum);
+          }
+        });
+    ParquetFiles.forEach(
+        channels,
+        r ->
+            sums.computeIfAbsent(r.get("model").toString(), k -> new TreeMap<>())
+                .merge(
+                    r.get("channel").toString(),
+                    (Double) r.get("attributed_conversions"),
+                    Double::sum));
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    for (AttributionModel m : AttributionModel.values()) {
+      Map<String, Double> byChannel = sums.get(m.name());
+      if (byChannel != null) {
+        Map<String, Double> rounded = new TreeMap<>();
+        byChannel.forEach((c, v) -> rounded.put(c, Math.round(v * 100) / 100.0));
+        out.put(m.name(), rounded);
+      }
+    }
+    return out;
   }
 
   private static Map<String, Long> countBy(List<Path> files, String column) throws IOException {

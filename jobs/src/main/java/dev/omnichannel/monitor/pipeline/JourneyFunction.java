@@ -5,6 +5,7 @@ import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.journey.Journey;
 import dev.omnichannel.monitor.journey.JourneyBuilder;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.journey.JourneyStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +20,15 @@ import org.apache.flink.util.Collector;
  * Builds each person's journeys (bounded input). Keyed by person_id. In: the person's events; on
  * the broadcast side, the largest accepted event time (the end of input when no {@code --to} is
  * given). Out, at the end of input: one {@link JourneyRow} per journey, and every event again with
- * its journey_id on the {@link Tags#EVENTS} side output. The rules are {@link JourneyBuilder}'s.
+ * its journey_id on the {@link Tags#EVENTS} side output (and, for attribution, each CONVERTED or
+ * ABANDONED journey's path on {@link Tags#JOURNEY_PATHS}). The rules are {@link JourneyBuilder}'s.
  * State: the person's buffered events; cleared when the journeys are emitted.
  */
 public class JourneyFunction
     extends KeyedBroadcastProcessFunction<String, EventRow, Long, JourneyRow> {
   private final JourneyConfig config;
   private final Long fixedEndOfInput;
+  private final boolean emitPaths;
   private transient ListState<EventRow> events;
 
   /**
@@ -33,8 +36,17 @@ public class JourneyFunction
    *     the largest accepted event time from the broadcast side
    */
   public JourneyFunction(JourneyConfig config, Long fixedEndOfInput) {
+    this(config, fixedEndOfInput, false);
+  }
+
+  /**
+   * @param emitPaths also emit each CONVERTED and ABANDONED journey's path on {@link
+   *     Tags#JOURNEY_PATHS}, for attribution
+   */
+  public JourneyFunction(JourneyConfig config, Long fixedEndOfInput, boolean emitPaths) {
     this.config = config;
     this.fixedEndOfInput = fixedEndOfInput;
+    this.emitPaths = emitPaths;
   }
 
   @Override
@@ -91,10 +103,13 @@ public class JourneyFunction
     emit(builder.finish(end), ctx, out);
   }
 
-  private static void emit(
-      List<Journey<RowEvent>> closed, OnTimerContext ctx, Collector<JourneyRow> out) {
+  private void emit(List<Journey<RowEvent>> closed, OnTimerContext ctx, Collector<JourneyRow> out) {
     for (Journey<RowEvent> j : closed) {
       out.collect(journeyRow(j));
+      if (emitPaths
+          && (j.status() == JourneyStatus.CONVERTED || j.status() == JourneyStatus.ABANDONED)) {
+        ctx.output(Tags.JOURNEY_PATHS, JourneyPath.of(j));
+      }
       for (RowEvent e : j.events()) {
         EventRow row = e.row();
         row.setJourneyId(j.journeyId());

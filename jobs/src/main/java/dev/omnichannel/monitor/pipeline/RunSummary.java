@@ -57,6 +57,13 @@ public class RunSummary {
   public Long rejectedLinks;
   public Map<String, Long> deadLettersByReason;
 
+  /**
+   * Conversions credited per model and channel: rule-based models summed over the attribution
+   * table, data-driven models (MARKOV, SHAPLEY) summed over the windows of attribution_channel.
+   * Rounded to 2 decimals.
+   */
+  public Map<String, Map<String, Double>> attributedConversions;
+
   /** Where every input record went. */
   @JsonPropertyOrder({
     "input_records",

@@ -17,6 +17,11 @@ public final class Tags {
   public static final OutputTag<EventRow> EVENTS =
       new OutputTag<>("events", TypeInformation.of(EventRow.class));
 
+  public static final OutputTag<JourneyPath> JOURNEY_PATHS =
+      new OutputTag<>("journey-paths", TypeInformation.of(JourneyPath.class));
+  public static final OutputTag<PathCredit> PATH_CREDITS =
+      new OutputTag<>("path-credits", TypeInformation.of(PathCredit.class));
+
   /** Broadcast state holding the end of input (largest accepted event time) under key "end". */
   public static final MapStateDescriptor<String, Long> END_OF_INPUT =
       new MapStateDescriptor<>("end-of-input", Types.STRING, Types.LONG);

@@ -213,6 +213,24 @@ class MarkovModelTest {
   }
 
   @Test
+  void aChannelOnlyOnNonConvertingPathsCanStillLeadToConversionsInTheChain() {
+    // C > A never converts, but the first-order chain is memoryless: from A it converts a third
+    // of the time whatever came before. Counts: start→A 2, start→C 1, C→A 1, A→conv 1, A→null 2.
+    // P(conv) = 2/3·1/3 + 1/3·1·1/3 = 1/3. Without C: 2/3·1/3 = 2/9, so RE(C) = 1/3.
+    // Without A: 0, so RE(A) = 1. Credits: A = 1·1/(4/3) = 3/4, C = 1/4.
+    List<ChannelCredit> credits =
+        MarkovModel.attribute(List.of(path("A", 1, 0, 1), path("C > A", 0, 0, 1)), 1);
+    Map<String, ChannelCredit> m = byChannel(credits);
+    // start→A 2/3... no: start→A 2 walks, start→C 1 walk; A→conv 1, A→null 2; C→A 1.
+    // P(conv) = 2/3·1/3 + 1/3·1·1/3 = 1/3. Without C: 2/3·1/3 = 2/9, RE(C) = 1/3.
+    // Without A: 0, RE(A) = 1. Credits: A = 1 · 1/(4/3) = 3/4, C = 1/4.
+    assertThat(m.get("C").removalEffect()).isCloseTo(1.0 / 3, within(EXACT));
+    assertThat(m.get("A").removalEffect()).isCloseTo(1.0, within(EXACT));
+    assertThat(m.get("C").conversions()).isCloseTo(0.25, within(EXACT));
+    assertThat(m.get("A").conversions()).isCloseTo(0.75, within(EXACT));
+  }
+
+  @Test
   void zeroConversionsGiveZeroCreditsAndRemovalEffects() {
     List<ChannelCredit> credits =
         MarkovModel.attribute(List.of(path("A > B", 0, 0, 3), path("B > A > B", 0, 0, 1)), 3);

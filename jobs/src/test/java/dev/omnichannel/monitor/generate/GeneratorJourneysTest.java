@@ -114,6 +114,38 @@ class GeneratorJourneysTest {
         to - from + 1,
         status,
         converted ? last.eventId() : null,
-        converted ? last.value() : null);
+        converted ? last.value() : null,
+        touchChannels(events.subList(from, to + 1)),
+        touchStarts(events.subList(from, to + 1)));
+  }
+
+  /** Indices of the events that start a touch: a new channel, or more than 30 minutes later. */
+  private static List<Integer> touchStartIndices(List<Rec> events) {
+    List<Integer> starts = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (i == 0
+          || !channel(events.get(i)).equals(channel(events.get(i - 1)))
+          || events.get(i).time() - events.get(i - 1).time() > 30 * 60_000L) {
+        starts.add(i);
+      }
+    }
+    return starts;
+  }
+
+  private static List<String> touchChannels(List<Rec> events) {
+    return touchStartIndices(events).stream().map(i -> channel(events.get(i))).toList();
+  }
+
+  private static List<Long> touchStarts(List<Rec> events) {
+    return touchStartIndices(events).stream().map(i -> events.get(i).time()).toList();
+  }
+
+  /** The channel as the decoder accepts it: unknown spellings become OTHER. */
+  private static String channel(Rec r) {
+    try {
+      return dev.omnichannel.monitor.avro.Channel.valueOf(r.channel()).name();
+    } catch (IllegalArgumentException e) {
+      return "OTHER";
+    }
   }
 }

@@ -1,0 +1,73 @@
+package dev.omnichannel.monitor.pipeline;
+
+import dev.omnichannel.monitor.attribution.AttributionSettings;
+import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.avro.AttributionChannelRow;
+import dev.omnichannel.monitor.avro.AttributionRow;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The attribution part of the dataflow.
+ *
+ * <pre>
+ *  journey paths ─┬─► (converted) rule-based credit ─────────────────────────────────────┐
+ *                 └─► window ─┬─► by window+path: sum ─► by window: solve ─► attribution_channel
+ *                             │                                  └─► path shares ─┐       │
+ *                             └─► (converted) by window+path ─────────────────────┴─► spread ─┴─► attribution
+ * </pre>
+ *
+ * Path counts are summed in parallel (keyed by window and path); only the distinct paths of a
+ * window meet in one task, where the models are solved once. The per-conversion spread is parallel
+ * again, by window and path.
+ */
+public final class AttributionStage {
+  private AttributionStage() {}
+
+  /** The attribution and attribution_channel streams. */
+  public record Streams(
+      DataStream<AttributionRow> attribution, DataStream<AttributionChannelRow> channels) {}
+
+  /** Wires attribution on the CONVERTED and ABANDONED journey paths. */
+  public static Streams wire(
+      DataStream<JourneyPath> paths, AttributionSettings settings, AttributionWindows windows) {
+    DataStream<AttributionRow> rules =
+        paths
+            .flatMap(new RuleBasedAttributionFunction(settings))
+            .returns(TypeInformation.of(AttributionRow.class))
+            .name("rule-based attribution");
+
+    DataStream<JourneyPath> windowed =
+        paths
+            .flatMap(new AssignWindowFunction(windows))
+            .returns(TypeInformation.of(JourneyPath.class))
+            .name("attribution windows");
+    SingleOutputStreamOperator<AttributionChannelRow> solved =
+        windowed
+            .map(PathAggregate::of)
+            .returns(TypeInformation.of(PathAggregate.class))
+            .name("path counts")
+            .keyBy(a -> a.window + "|" + a.path, Types.STRING)
+            .reduce(PathAggregate::merge)
+            .uid("attribution-path-counts")
+            .name("sum path counts per window")
+            .keyBy(a -> a.window, Types.LONG)
+            .process(new SolveWindowFunction(settings, windows))
+            .returns(TypeInformation.of(AttributionChannelRow.class))
+            .uid("attribution-solve")
+            .name("solve data-driven models per window");
+    DataStream<AttributionRow> spread =
+        windowed
+            .filter(p -> p.converted)
+            .name("conversions")
+            .keyBy(JourneyPath::windowPathKey, Types.STRING)
+            .connect(solved.getSideOutput(Tags.PATH_CREDITS).keyBy(c -> c.key, Types.STRING))
+            .process(new SpreadCreditFunction())
+            .returns(TypeInformation.of(AttributionRow.class))
+            .uid("attribution-spread")
+            .name("spread data-driven credit onto conversions");
+    return new Streams(rules.union(spread), solved);
+  }
+}
