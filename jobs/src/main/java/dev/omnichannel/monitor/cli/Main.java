@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       BackfillCommand.class,
       BenchCommand.class,
+      AttributeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
