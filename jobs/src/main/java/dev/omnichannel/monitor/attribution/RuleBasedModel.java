@@ -58,11 +58,20 @@ public enum RuleBasedModel {
         return out;
       }
       case TIME_DECAY -> {
-        double h = halfLife.toMillis();
+        // The half-life in (fractional) milliseconds: toMillis() would truncate a sub-millisecond
+        // half-life to 0.
+        double h = halfLife.getSeconds() * 1000.0 + halfLife.getNano() / 1e6;
+        // Weights are taken relative to the touch nearest the conversion (weight 1). The shares
+        // are the same after normalising, but the sum cannot underflow to 0 (and the shares to
+        // NaN) when every touch lies more than ~1,074 half-lives before the conversion.
+        long dtMin = Long.MAX_VALUE;
+        for (Touch t : touches) {
+          dtMin = Math.min(dtMin, Math.max(0, conversionTime - t.startTime()));
+        }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-          double dt = Math.max(0, conversionTime - touches.get(i).startTime());
-          w[i] = Math.pow(2, -dt / h);
+          long dt = Math.max(0, conversionTime - touches.get(i).startTime());
+          w[i] = Math.pow(2, -(dt - dtMin) / h);
           sum += w[i];
         }
         for (int i = 0; i < n; i++) {

@@ -71,6 +71,39 @@ class RuleBasedModelTest {
     assertThat(halfDay.get("EMAIL") / halfDay.get("CHAT")).isCloseTo(0.5, within(1e-12));
   }
 
+  /**
+   * Regression (found by AttributionPropertiesTest): with every touch more than ~1,074 half-lives
+   * before the conversion, each weight 2^(−Δt/h) underflowed to 0 and the credits were 0/0 = NaN.
+   */
+  @Test
+  void shouldStayFiniteWhenEveryTouchIsManyHalfLivesBeforeTheConversion() {
+    // shrunk example: one touch 46.6 hours before the conversion, half-life 111.531 s (~1,505 h)
+    assertThat(
+            TIME_DECAY.credit(
+                List.of(new Touch("WEB", 0, 0, 1)), 167_888_588L, Duration.ofMillis(111_531)))
+        .containsExactlyEntriesOf(Map.of("WEB", 1.0));
+    // shrunk example: touches one half-life (4 ms) apart, the conversion 65,312,007 ms later
+    Map<String, Double> c =
+        TIME_DECAY.credit(
+            List.of(new Touch("EMAIL", 0, 0, 1), new Touch("WEB", 4, 4, 1)),
+            4 + 65_312_007L,
+            Duration.ofMillis(4));
+    assertThat(c.get("EMAIL")).isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(c.get("WEB")).isCloseTo(2.0 / 3, within(1e-12));
+  }
+
+  /** Regression: a sub-millisecond half-life was truncated to 0 ms (0/0 = NaN at Δt = 0). */
+  @Test
+  void shouldAcceptASubMillisecondHalfLife() {
+    Map<String, Double> c =
+        TIME_DECAY.credit(
+            List.of(new Touch("EMAIL", 0, 0, 1), new Touch("WEB", 1, 1, 1)),
+            1,
+            Duration.ofNanos(500_000));
+    assertThat(c.get("WEB")).isCloseTo(0.8, within(1e-12)); // weights 2^-2 : 1
+    assertThat(c.get("EMAIL")).isCloseTo(0.2, within(1e-12));
+  }
+
   @Test
   void shouldApplyThePositionalShares() {
     assertThat(credit(POSITION_BASED, "A")).containsExactlyEntriesOf(Map.of("A", 1.0));
