@@ -78,7 +78,7 @@ public class SolveWindowFunction
     for (PathAggregate a : byPath.values()) {
       minEnd = Math.min(minEnd, a.minEnd);
       maxEnd = Math.max(maxEnd, a.maxEnd);
-      stats.add(new PathStat(Arrays.asList(a.touches), a.conversions, a.value, a.nulls));
+      stats.add(new PathStat(Arrays.asList(a.touches), a.conversions, a.valueAsDouble(), a.nulls));
     }
     long[] bounds = windows.bounds(key, minEnd, maxEnd);
     if (settings.models().contains(AttributionModel.MARKOV)) {
