@@ -462,6 +462,8 @@ class BackfillITCase {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly(
               "_runs",
+              "attribution",
+              "attribution_channel",
               "dead_letters",
               "events",
               "friction",
@@ -497,5 +499,22 @@ class BackfillITCase {
         " WHERE CAST(event_time AS DATE) BETWEEN DATE '" + from + "' AND DATE '" + to + "'";
     assertThat(rows("SELECT event_id FROM " + table(out, "events") + " ORDER BY ALL"))
         .isEqualTo(rows("SELECT event_id FROM " + table(out4, "events") + where + " ORDER BY ALL"));
+    // The data-driven models are solved over exactly the range: one window, the range's
+    // conversions (not the context's) in it.
+    assertThat(
+            rows(
+                "SELECT DISTINCT strftime(window_start, '%Y-%m-%d %H:%M'), strftime(window_end,"
+                    + " '%Y-%m-%d %H:%M') FROM "
+                    + table(out, "attribution_channel")))
+        .containsExactly(List.of(from + " 00:00", to.plusDays(1) + " 00:00"));
+    long conversionsInRange =
+        scalar("SELECT count(*) FROM " + table(out, "journeys") + " WHERE converted");
+    assertThat(conversionsInRange).isPositive();
+    assertThat(
+            rows(
+                "SELECT round(sum(attributed_conversions), 6) FROM "
+                    + table(out, "attribution_channel")
+                    + " WHERE model = 'SHAPLEY'"))
+        .containsExactly(List.of(String.valueOf((double) conversionsInRange)));
   }
 }
