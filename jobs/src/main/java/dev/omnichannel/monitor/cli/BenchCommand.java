@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
           + " stitched events. Prints events per second and peak memory."
     })
 public class BenchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--events",
       paramLabel = "N",
@@ -72,8 +74,31 @@ public class BenchCommand implements Callable<Integer> {
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--attribution-paths",
+      paramLabel = "FILE",
+      description =
+          "Instead of the backfill, time the attribution models over a path-level CSV (as for"
+              + " 'attribute'): the Markov solve at orders 1 to 4, Shapley, and the rule-based"
+              + " models; the median of --repeat runs after one warm-up.")
+  Path attributionPaths;
+
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Timed runs per model with --attribution-paths (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
   @Override
   public Integer call() throws Exception {
+    if (attributionPaths != null) {
+      if (repeat < 1) {
+        throw new UserException("--repeat must be at least 1, got " + repeat);
+      }
+      AttributionBench.run(attributionPaths, repeat, spec.commandLine().getOut());
+      return 0;
+    }
     if (events < 1000 || events > 1_000_000_000L) {
       throw new UserException("--events must be between 1000 and 1000000000, got " + events);
     }

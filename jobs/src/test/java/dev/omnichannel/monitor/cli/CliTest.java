@@ -185,6 +185,47 @@ class CliTest {
     assertThat(r.err()).contains("'weather'");
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--attribution-models|LINEAR,MAGIC|unknown attribution model 'MAGIC'",
+        "--markov-order|5|--markov-order must be 1..4, got 5",
+        "--markov-order|0|--markov-order must be 1..4, got 0",
+        "--attribution-window|month|--attribution-window must be range, day or week, got 'month'",
+        "--attribution-half-life|0s|'0s' is not a positive duration"
+      })
+  void shouldNameABadAttributionSetting(String flag, String value, String message)
+      throws Exception {
+    Path key = dir.resolve("k");
+    Files.writeString(key, "0123456789abcdef0123");
+    Run r =
+        run(
+            "backfill",
+            "--input",
+            events().toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--hmac-key-file",
+            key.toString(),
+            flag,
+            value);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(message).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void benchShouldTimeTheAttributionModelsOverPathData() throws Exception {
+    Path csv = Path.of("src/test/resources/reference-data/channelattribution-paths/Data.csv");
+    Run r = run("bench", "--attribution-paths", csv.toString(), "--repeat", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    // 12 channels: (start) plus 12 one-channel states at order 1.
+    assertThat(r.out())
+        .contains("10,000 rows", "12 channels", "| MARKOV order 1 | 13 |", "| MARKOV order 4 |");
+    assertThat(run("bench", "--attribution-paths", "nope.csv").err())
+        .contains("no such file: nope.csv");
+  }
+
   @Test
   void shouldRequireAnHmacKeyOfSomeLength() throws Exception {
     assertThat(
