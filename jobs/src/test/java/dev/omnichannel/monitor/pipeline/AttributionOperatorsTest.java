@@ -122,7 +122,7 @@ class AttributionOperatorsTest {
           .isEqualTo(DAY);
       shapley.put(r.getChannel(), r.getAttributedValue());
     }
-    assertThat(shapley).containsExactlyEntriesOf(Map.of("A", 4.0, "B", 4.0));
+    assertThat(shapley).isEqualTo(Map.of("A", 4.0, "B", 4.0));
     assertThat(h.getSideOutput(Tags.PATH_CREDITS)).hasSize(1);
     assertThat(h.numKeyedStateEntries()).isZero();
     h.close();
