@@ -42,6 +42,9 @@ public final class IdentityGraph implements Serializable {
   private int[] parent = new int[INITIAL_CAPACITY];
   private int[] size = new int[INITIAL_CAPACITY];
 
+  /** Each component's identities as a cycle: {@code next[i]} is the next member after i. */
+  private int[] next = new int[INITIAL_CAPACITY];
+
   /** Canonical (minimum) identity index of each root. */
   private int[] canonical = new int[INITIAL_CAPACITY];
 
@@ -94,6 +97,24 @@ public final class IdentityGraph implements Serializable {
    *     event id) order, or when {@code identities} is empty
    */
   public void addEvent(String eventId, long eventTime, Collection<IdentityKey> identities) {
+    apply(eventId, eventTime, identities, null);
+  }
+
+  /**
+   * Applies one event's links, like {@link #addEvent}, and reports every accepted link that changed
+   * some identity's person id (stream mode needs to tell those identities).
+   *
+   * @return the merges, in link order; empty when no person id changed
+   */
+  public List<Merge> addEventWithMerges(
+      String eventId, long eventTime, Collection<IdentityKey> identities) {
+    List<Merge> merges = new ArrayList<>();
+    apply(eventId, eventTime, identities, merges);
+    return merges;
+  }
+
+  private void apply(
+      String eventId, long eventTime, Collection<IdentityKey> identities, List<Merge> out) {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(identities, "identities");
     if (identities.isEmpty()) {
@@ -121,7 +142,7 @@ public final class IdentityGraph implements Serializable {
     int primary = register(ids[0]);
     for (int i = 1; i < ids.length; i++) {
       int other = register(ids[i]);
-      link(eventId, eventTime, primary, other);
+      link(eventId, eventTime, primary, other, out);
     }
   }
 
@@ -213,6 +234,7 @@ public final class IdentityGraph implements Serializable {
     keys.add(key);
     index.put(key, i);
     parent[i] = i;
+    next[i] = i;
     size[i] = 1;
     canonical[i] = i;
     Integer ns = limitedIndex.get(key.namespace());
@@ -222,7 +244,7 @@ public final class IdentityGraph implements Serializable {
     return i;
   }
 
-  private void link(String eventId, long eventTime, int primary, int other) {
+  private void link(String eventId, long eventTime, int primary, int other, List<Merge> out) {
     int a = find(primary);
     int b = find(other);
     if (a == b) {
@@ -237,12 +259,30 @@ public final class IdentityGraph implements Serializable {
         return;
       }
     }
+    // The merged component keeps the smaller canonical identity, so exactly one side's
+    // identities change person: collect them before the cycles are spliced.
+    List<IdentityKey> changed = null;
+    String oldPerson = null;
+    if (out != null) {
+      int loser = keys.get(canonical[b]).compareTo(keys.get(canonical[a])) < 0 ? a : b;
+      oldPerson = personOf(keys.get(loser));
+      changed = new ArrayList<>(size[loser]);
+      int i = loser;
+      do {
+        changed.add(keys.get(i));
+        i = next[i];
+      } while (i != loser);
+      Collections.sort(changed);
+    }
     if (size[a] < size[b]) {
       int t = a;
       a = b;
       b = t;
     }
     parent[b] = a;
+    int na = next[a];
+    next[a] = next[b];
+    next[b] = na;
     size[a] += size[b];
     for (int k = 0; k < stride; k++) {
       counts[a * stride + k] += counts[b * stride + k];
@@ -253,6 +293,17 @@ public final class IdentityGraph implements Serializable {
     personIdCache[a] = null;
     personIdCache[b] = null;
     merges++;
+    if (out != null) {
+      out.add(
+          new Merge(
+              eventId,
+              eventTime,
+              keys.get(primary),
+              keys.get(other),
+              personOf(keys.get(a)),
+              oldPerson,
+              changed));
+    }
   }
 
   private int find(int i) {
@@ -261,9 +312,9 @@ public final class IdentityGraph implements Serializable {
       root = parent[root];
     }
     while (parent[i] != root) {
-      int next = parent[i];
+      int up = parent[i];
       parent[i] = root;
-      i = next;
+      i = up;
     }
     return root;
   }
@@ -274,11 +325,34 @@ public final class IdentityGraph implements Serializable {
     }
     int cap = Math.max(needed, parent.length * 2);
     parent = Arrays.copyOf(parent, cap);
+    next = Arrays.copyOf(next, cap);
     size = Arrays.copyOf(size, cap);
     canonical = Arrays.copyOf(canonical, cap);
     personIdCache = Arrays.copyOf(personIdCache, cap);
     counts = Arrays.copyOf(counts, cap * Math.max(1, limitedNamespaces.length));
   }
+
+  /**
+   * An accepted link that changed person ids.
+   *
+   * @param eventId the linking event
+   * @param eventTime its event time (epoch milliseconds)
+   * @param primary the event's primary identity
+   * @param other the identity linked to it
+   * @param newPersonId the merged component's person id (the side with the smaller canonical
+   *     identity keeps its id)
+   * @param oldPersonId the other side's person id, which stops existing
+   * @param changed the identities of that side, whose person id is now {@code newPersonId}, sorted
+   */
+  public record Merge(
+      String eventId,
+      long eventTime,
+      IdentityKey primary,
+      IdentityKey other,
+      String newPersonId,
+      String oldPersonId,
+      List<IdentityKey> changed)
+      implements Serializable {}
 
   /**
    * A link that was rejected because the merged person would exceed a namespace limit.

@@ -380,4 +380,73 @@ class IdentityGraphTest {
     }
     assertThat(rejectedReasons).contains("namespace_limit:customer_id");
   }
+
+  @Test
+  void shouldReportWhichIdentitiesChangePersonOnAMerge() {
+    IdentityGraph g = defaultGraph();
+    IdentityKey cookie = id("cookie_id", "a");
+    IdentityKey device = id("device_id", "d");
+    IdentityKey email = id("email", "x");
+    IdentityKey customer = id("customer_id", "c1");
+    assertThat(g.addEventWithMerges("e1", 1, List.of(cookie))).isEmpty();
+    List<IdentityGraph.Merge> m = g.addEventWithMerges("e2", 2, List.of(cookie, device));
+    // device < cookie in priority, so the cookie side changes.
+    assertThat(m)
+        .containsExactly(
+            new IdentityGraph.Merge(
+                "e2",
+                2,
+                device,
+                cookie,
+                PersonIds.personId(device),
+                PersonIds.personId(cookie),
+                List.of(cookie)));
+    m = g.addEventWithMerges("e3", 3, List.of(email, cookie));
+    assertThat(m).hasSize(1);
+    assertThat(m.get(0).newPersonId()).isEqualTo(PersonIds.personId(email));
+    assertThat(m.get(0).oldPersonId()).isEqualTo(PersonIds.personId(device));
+    assertThat(m.get(0).changed()).containsExactly(device, cookie);
+    // A link inside one component changes nothing.
+    assertThat(g.addEventWithMerges("e4", 4, List.of(email, device))).isEmpty();
+    m = g.addEventWithMerges("e5", 5, List.of(customer, id("cookie_id", "z")));
+    assertThat(m.get(0).changed()).containsExactly(id("cookie_id", "z"));
+    // Joining the customer's component: the email side (three identities) changes.
+    m = g.addEventWithMerges("e6", 6, List.of(customer, email));
+    assertThat(m.get(0).newPersonId()).isEqualTo(PersonIds.personId(customer));
+    assertThat(m.get(0).changed()).containsExactly(email, device, cookie);
+    // A second customer id is rejected: no merge.
+    assertThat(g.addEventWithMerges("e7", 7, List.of(id("customer_id", "c2"), cookie))).isEmpty();
+    assertThat(g.rejectedLinks()).hasSize(1);
+  }
+
+  @Test
+  void mergesAppliedInOrderShouldReproduceTheFinalAssignments() {
+    Random rnd = new Random(42);
+    String[] namespaces = {
+      "customer_id", "loyalty_id", "email", "phone", "social_id", "device_id", "cookie_id"
+    };
+    for (int round = 0; round < 20; round++) {
+      IdentityGraph g = defaultGraph();
+      Map<IdentityKey, String> tracked = new HashMap<>();
+      for (int e = 0; e < 400; e++) {
+        List<IdentityKey> ids = new ArrayList<>();
+        int n = 1 + rnd.nextInt(3);
+        for (int k = 0; k < n; k++) {
+          String ns = namespaces[rnd.nextInt(namespaces.length)];
+          ids.add(id(ns, ns.charAt(0) + "" + rnd.nextInt(60)));
+        }
+        for (IdentityKey k : ids) {
+          tracked.putIfAbsent(k, PersonIds.personId(k));
+        }
+        for (IdentityGraph.Merge m : g.addEventWithMerges("e" + e, e, ids)) {
+          for (IdentityKey k : m.changed()) {
+            assertThat(tracked.get(k)).isEqualTo(m.oldPersonId());
+            tracked.put(k, m.newPersonId());
+          }
+        }
+      }
+      assertThat(new TreeMap<>(tracked)).isEqualTo(g.assignments());
+      assertThat(g.acceptedMerges()).isPositive();
+    }
+  }
 }
