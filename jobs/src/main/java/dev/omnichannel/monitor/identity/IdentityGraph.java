@@ -97,7 +97,7 @@ public final class IdentityGraph implements Serializable {
    *     event id) order, or when {@code identities} is empty
    */
   public void addEvent(String eventId, long eventTime, Collection<IdentityKey> identities) {
-    apply(eventId, eventTime, identities, null);
+    apply(eventId, eventTime, identities, null, true);
   }
 
   /**
@@ -109,18 +109,23 @@ public final class IdentityGraph implements Serializable {
   public List<Merge> addEventWithMerges(
       String eventId, long eventTime, Collection<IdentityKey> identities) {
     List<Merge> merges = new ArrayList<>();
-    apply(eventId, eventTime, identities, merges);
+    apply(eventId, eventTime, identities, merges, false);
     return merges;
   }
 
   private void apply(
-      String eventId, long eventTime, Collection<IdentityKey> identities, List<Merge> out) {
+      String eventId,
+      long eventTime,
+      Collection<IdentityKey> identities,
+      List<Merge> out,
+      boolean checkOrder) {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(identities, "identities");
     if (identities.isEmpty()) {
       throw new IllegalArgumentException("event " + eventId + " has no identity");
     }
-    if (seenEvent
+    if (checkOrder
+        && seenEvent
         && (eventTime < lastEventTime
             || (eventTime == lastEventTime && eventId.compareTo(lastEventId) < 0))) {
       throw new IllegalArgumentException(
