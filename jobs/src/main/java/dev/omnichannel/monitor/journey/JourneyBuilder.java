@@ -104,6 +104,11 @@ public final class JourneyBuilder<E extends TimelineEvent> implements Serializab
     return !open.isEmpty();
   }
 
+  /** The open journey's events, in order (a read-only view). */
+  public List<E> openEvents() {
+    return java.util.Collections.unmodifiableList(open);
+  }
+
   /** The number of events in the open journey. */
   public int openEventCount() {
     return open.size();
