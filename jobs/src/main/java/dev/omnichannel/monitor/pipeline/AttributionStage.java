@@ -33,6 +33,15 @@ public final class AttributionStage {
   /** Wires attribution on the CONVERTED and ABANDONED journey paths. */
   public static Streams wire(
       DataStream<JourneyPath> paths, AttributionSettings settings, AttributionWindows windows) {
+    return wire(paths, settings, windows, WindowClose.atEndOfInput(windows));
+  }
+
+  /** Wires attribution, closing windows as {@code close} says (stream mode). */
+  public static Streams wire(
+      DataStream<JourneyPath> paths,
+      AttributionSettings settings,
+      AttributionWindows windows,
+      WindowClose close) {
     DataStream<AttributionRow> rules =
         paths
             .flatMap(new RuleBasedAttributionFunction(settings))
@@ -50,11 +59,12 @@ public final class AttributionStage {
             .returns(TypeInformation.of(PathAggregate.class))
             .name("path counts")
             .keyBy(a -> a.window + "|" + a.path, Types.STRING)
-            .reduce(PathAggregate::merge)
+            .process(new PathCountFunction(close))
+            .returns(TypeInformation.of(PathAggregate.class))
             .uid("attribution-path-counts")
             .name("sum path counts per window")
             .keyBy(a -> a.window, Types.LONG)
-            .process(new SolveWindowFunction(settings, windows))
+            .process(new SolveWindowFunction(settings, windows, close))
             .returns(TypeInformation.of(AttributionChannelRow.class))
             .uid("attribution-solve")
             .name("solve data-driven models per window");
@@ -64,7 +74,7 @@ public final class AttributionStage {
             .name("conversions")
             .keyBy(JourneyPath::windowPathKey, Types.STRING)
             .connect(solved.getSideOutput(Tags.PATH_CREDITS).keyBy(c -> c.key, Types.STRING))
-            .process(new SpreadCreditFunction())
+            .process(new SpreadCreditFunction(close))
             .returns(TypeInformation.of(AttributionRow.class))
             .uid("attribution-spread")
             .name("spread data-driven credit onto conversions");

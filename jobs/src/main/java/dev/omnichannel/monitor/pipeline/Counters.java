@@ -11,6 +11,7 @@ public final class Counters {
   public static final String DUPLICATES = "duplicates";
   public static final String ACCEPTED_EVENTS = "accepted_events";
   public static final String REJECTED_LINKS = "rejected_links";
+  public static final String LATE_EVENTS = "late_events";
 
   private Counters() {}
 }

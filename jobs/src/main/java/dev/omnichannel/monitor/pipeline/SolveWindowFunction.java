@@ -37,11 +37,18 @@ public class SolveWindowFunction
     extends KeyedProcessFunction<Long, PathAggregate, AttributionChannelRow> {
   private final AttributionSettings settings;
   private final AttributionWindows windows;
+  private final WindowClose close;
   private transient MapState<String, PathAggregate> paths;
 
   public SolveWindowFunction(AttributionSettings settings, AttributionWindows windows) {
+    this(settings, windows, WindowClose.atEndOfInput(windows));
+  }
+
+  public SolveWindowFunction(
+      AttributionSettings settings, AttributionWindows windows, WindowClose close) {
     this.settings = settings;
     this.windows = windows;
+    this.close = close;
   }
 
   @Override
@@ -57,7 +64,7 @@ public class SolveWindowFunction
   public void processElement(PathAggregate a, Context ctx, Collector<AttributionChannelRow> out)
       throws Exception {
     paths.put(a.path, a);
-    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+    ctx.timerService().registerEventTimeTimer(close.at(a.window));
   }
 
   @Override

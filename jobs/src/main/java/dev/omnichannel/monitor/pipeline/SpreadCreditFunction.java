@@ -12,15 +12,31 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Spreads the data-driven models onto conversions (bounded input). Keyed by window and path. In:
- * the converted journeys with that path in that window, and the path's shares per model from {@link
- * SolveWindowFunction}. Out, at the end of input: one {@link AttributionRow} per conversion, model
- * and channel. State: the conversions and shares of the key; cleared when emitted.
+ * Spreads the data-driven models onto conversions. Keyed by window and path. In: the converted
+ * journeys with that path in that window, and the path's shares per model from {@link
+ * SolveWindowFunction}. Out, when the window closes ({@link WindowClose}; in a backfill at the end
+ * of input): one {@link AttributionRow} per conversion, model and channel. State: the conversions
+ * and shares of the key; cleared when emitted.
  */
 public class SpreadCreditFunction
     extends KeyedCoProcessFunction<String, JourneyPath, PathCredit, AttributionRow> {
+  private final WindowClose close;
   private transient ListState<JourneyPath> conversions;
   private transient ListState<PathCredit> credits;
+
+  /** Spreads at the end of input (backfill). */
+  public SpreadCreditFunction() {
+    this(null);
+  }
+
+  /** Spreads when the window closes; null for the end of input. */
+  public SpreadCreditFunction(WindowClose close) {
+    this.close = close;
+  }
+
+  private long closeAt(long window) {
+    return close == null ? Long.MAX_VALUE : close.at(window);
+  }
 
   @Override
   public void open(OpenContext ctx) {
@@ -38,14 +54,15 @@ public class SpreadCreditFunction
   public void processElement1(JourneyPath p, Context ctx, Collector<AttributionRow> out)
       throws Exception {
     conversions.add(p);
-    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+    ctx.timerService().registerEventTimeTimer(closeAt(p.window));
   }
 
   @Override
   public void processElement2(PathCredit c, Context ctx, Collector<AttributionRow> out)
       throws Exception {
     credits.add(c);
-    ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+    ctx.timerService()
+        .registerEventTimeTimer(closeAt(Long.parseLong(c.key.substring(0, c.key.indexOf('|')))));
   }
 
   @Override

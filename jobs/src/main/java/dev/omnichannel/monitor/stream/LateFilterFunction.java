@@ -1,0 +1,68 @@
+package dev.omnichannel.monitor.stream;
+
+import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.pipeline.Counters;
+import java.time.Duration;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Sets late events aside. In: decoded events with event-time timestamps. Out: events no more than
+ * {@code allowedLateness} behind the current watermark; the others go to {@link #LATE_EVENTS} as
+ * {@link LateEventRow}s with how far behind the watermark they were. Stateless.
+ */
+public class LateFilterFunction extends ProcessFunction<ChannelEvent, ChannelEvent> {
+  /** Events behind the watermark by more than the allowed lateness. */
+  public static final OutputTag<LateEventRow> LATE_EVENTS =
+      new OutputTag<>(
+          "late-events",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(LateEventRow.class));
+
+  private final long allowedLateness;
+  private transient LongCounter late;
+
+  public LateFilterFunction(Duration allowedLateness) {
+    this.allowedLateness = allowedLateness.toMillis();
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    late = getRuntimeContext().getLongCounter(Counters.LATE_EVENTS);
+  }
+
+  @Override
+  public void processElement(ChannelEvent e, Context ctx, Collector<ChannelEvent> out) {
+    long watermark = ctx.timerService().currentWatermark();
+    long t = e.getEventTime().toEpochMilli();
+    if (watermark == Long.MIN_VALUE || t >= watermark - allowedLateness) {
+      out.collect(e);
+      return;
+    }
+    late.add(1);
+    ctx.output(
+        LATE_EVENTS,
+        LateEventRow.newBuilder()
+            .setEventId(e.getEventId())
+            .setEventTime(e.getEventTime())
+            .setChannel(e.getChannel().name())
+            .setEventType(e.getEventType().name())
+            .setIdentities(new java.util.ArrayList<>(e.getIdentities()))
+            .setSessionId(e.getSessionId())
+            .setSourceSystem(e.getSourceSystem())
+            .setOrderId(e.getOrderId())
+            .setProductId(e.getProductId())
+            .setCurrency(e.getCurrency())
+            .setCampaign(e.getCampaign())
+            .setTopic(e.getTopic())
+            .setOutcome(e.getOutcome())
+            .setValue(e.getValue())
+            .setSentiment(e.getSentiment())
+            .setAttributes(new java.util.HashMap<>(e.getAttributes()))
+            .setLatenessMs(watermark - t)
+            .build());
+  }
+}
