@@ -21,15 +21,25 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 public final class PatternStage {
   private PatternStage() {}
 
-  /** Matches of every pattern of {@code catalogue} over {@code events}. */
+  /** Matches of every pattern of {@code catalogue} over {@code events} of a bounded input. */
   public static DataStream<PatternMatch> matches(
       DataStream<EventRow> events, PatternCatalogue catalogue) {
-    DataStream<EventRow> timed =
+    return matchesInTime(
         events
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<EventRow>noWatermarks()
                     .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli()))
-            .name("event time");
+            .name("event time"),
+        catalogue);
+  }
+
+  /**
+   * Matches of every pattern over {@code timed}, whose record timestamps and watermarks already
+   * follow event time (stream mode: event time plus the stitch delay, the same shift for every
+   * event, so {@code within} windows are unchanged).
+   */
+  public static DataStream<PatternMatch> matchesInTime(
+      DataStream<EventRow> timed, PatternCatalogue catalogue) {
     DataStream<PatternMatch> all = null;
     for (PatternDef def : catalogue.patterns()) {
       PatternCompiler.CompiledPattern compiled = PatternCompiler.compile(def);

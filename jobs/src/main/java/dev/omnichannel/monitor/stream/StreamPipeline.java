@@ -1,0 +1,212 @@
+package dev.omnichannel.monitor.stream;
+
+import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.avro.FrictionRow;
+import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.avro.JourneyMatchRow;
+import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.io.ParquetSinks;
+import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.patterns.MatchRows;
+import dev.omnichannel.monitor.patterns.PatternDef;
+import dev.omnichannel.monitor.patterns.PatternMatch;
+import dev.omnichannel.monitor.patterns.PatternStage;
+import dev.omnichannel.monitor.pipeline.AttributionStage;
+import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.BackfillPipeline;
+import dev.omnichannel.monitor.pipeline.DecodeFunction;
+import dev.omnichannel.monitor.pipeline.IdentityLinks;
+import dev.omnichannel.monitor.pipeline.Rows;
+import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.pipeline.WindowClose;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The stream-mode dataflow (see the package documentation): the backfill's rules, in event time,
+ * with live identity stitching. The tables leave as {@link Streams}, so tests can collect them and
+ * the runner can attach Parquet sinks.
+ */
+public final class StreamPipeline {
+  private final BackfillConfig config;
+  private final StreamSettings settings;
+
+  /**
+   * @param config the shared processing settings (inputs, output and range are not used here)
+   */
+  public StreamPipeline(BackfillConfig config, StreamSettings settings) {
+    this.config = config;
+    this.settings = settings;
+  }
+
+  /** The output streams: the backfill's tables plus {@code late_events}. */
+  public record Streams(BackfillPipeline.Streams tables, DataStream<LateEventRow> lateEvents) {}
+
+  /** The longest {@code within} of the friction patterns: how late a friction can be detected. */
+  Duration frictionHorizon() {
+    Duration max = Duration.ZERO;
+    for (PatternDef d : config.patterns().patterns()) {
+      if (d.kind() == PatternDef.Kind.FRICTION && d.within().compareTo(max) > 0) {
+        max = d.within();
+      }
+    }
+    return max;
+  }
+
+  /** Wires the dataflow on {@code raw}. */
+  public Streams wire(DataStream<RawRecord> raw) {
+    Duration delay = settings.stitchDelay();
+    SingleOutputStreamOperator<ChannelEvent> decoded =
+        raw.process(
+                new DecodeFunction(
+                    config.validation(), config.hmacKey(), Long.MIN_VALUE, Long.MAX_VALUE))
+            .uid("decode")
+            .name("decode, validate, pseudonymise");
+    DataStream<DeadLetterRow> deadLetters = decoded.getSideOutput(Tags.DEAD_LETTERS);
+
+    WatermarkStrategy<ChannelEvent> watermarks =
+        WatermarkStrategy.<ChannelEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli());
+    if (!settings.idleness().isZero()) {
+      watermarks = watermarks.withIdleness(settings.idleness());
+    }
+    SingleOutputStreamOperator<ChannelEvent> onTime =
+        decoded
+            .assignTimestampsAndWatermarks(watermarks)
+            .uid("watermarks")
+            .name("event-time watermarks")
+            .process(new LateFilterFunction(settings.allowedLateness()))
+            .uid("late-filter")
+            .name("set late events aside");
+    DataStream<LateEventRow> late = onTime.getSideOutput(LateFilterFunction.LATE_EVENTS);
+
+    DataStream<ChannelEvent> unique =
+        onTime
+            .keyBy(ChannelEvent::getEventId, Types.STRING)
+            .process(new StreamDedupFunction(settings.dedupTtl()))
+            .uid("deduplicate")
+            .name("de-duplicate by event_id");
+
+    SingleOutputStreamOperator<PersonUpdate> updates =
+        unique
+            .filter(e -> e.getIdentities().size() > 1)
+            .name("multi-identity events")
+            .map(StreamPipeline::links)
+            .returns(TypeInformation.of(IdentityLinks.class))
+            .name("identity links")
+            .keyBy(l -> 0, Types.INT)
+            .process(new StreamIdentityFunction(config.namespaceLimits()))
+            .returns(TypeInformation.of(PersonUpdate.class))
+            .uid("identity-graph")
+            .name("live identity graph");
+    DataStream<IdentityMergeRow> merges = updates.getSideOutput(Tags.IDENTITY_MERGES);
+
+    DataStream<EventRow> personEvents =
+        unique
+            .keyBy(e -> Rows.primary(e).toString(), Types.STRING)
+            .connect(updates.keyBy(u -> u.identity, Types.STRING))
+            .process(new StreamAssignFunction(delay))
+            .returns(TypeInformation.of(EventRow.class))
+            .uid("assign-person")
+            .name("assign person after the stitch delay");
+
+    DataStream<Long> maxEventTime =
+        unique
+            .map(e -> e.getEventTime().toEpochMilli())
+            .returns(Types.LONG)
+            .name("event times")
+            .keyBy(t -> 0, Types.INT)
+            .reduce(Math::max)
+            .uid("end-of-input")
+            .name("largest event time");
+
+    boolean attribution = !config.attribution().models().isEmpty();
+    SingleOutputStreamOperator<JourneyRow> journeysWithoutFriction =
+        personEvents
+            .keyBy(EventRow::getPersonId, Types.STRING)
+            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
+            .process(new StreamJourneyFunction(config.journey(), delay, attribution))
+            .returns(TypeInformation.of(JourneyRow.class))
+            .uid("journeys")
+            .name("journeys in event time");
+    DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
+
+    DataStream<PatternMatch> matches =
+        PatternStage.matchesInTime(events, config.patterns())
+            .keyBy(m -> m.personId, Types.STRING)
+            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
+            .process(new StreamConfirmAbsenceFunction(delay))
+            .returns(TypeInformation.of(PatternMatch.class))
+            .uid("confirm-absence")
+            .name("confirm absences");
+    DataStream<JourneyMatchRow> journeyMatches =
+        matches
+            .filter(m -> m.kind.equals("JOURNEY"))
+            .name("journey patterns")
+            .map(MatchRows::journeyMatch)
+            .returns(TypeInformation.of(JourneyMatchRow.class))
+            .name("journey_matches rows");
+    DataStream<FrictionRow> friction =
+        matches
+            .filter(m -> m.kind.equals("FRICTION"))
+            .name("friction types")
+            .map(MatchRows::friction)
+            .returns(TypeInformation.of(FrictionRow.class))
+            .name("friction rows");
+    DataStream<JourneyRow> journeys =
+        journeysWithoutFriction
+            .keyBy(JourneyRow::getJourneyId, Types.STRING)
+            .connect(friction.keyBy(FrictionRow::getJourneyId, Types.STRING))
+            .process(new StreamFrictionCountFunction(delay, frictionHorizon()))
+            .returns(TypeInformation.of(JourneyRow.class))
+            .uid("friction-count")
+            .name("friction count per journey");
+
+    AttributionStage.Streams attributionStreams =
+        AttributionStage.wire(
+            journeysWithoutFriction.getSideOutput(Tags.JOURNEY_PATHS),
+            config.attribution(),
+            config.attributionWindows(),
+            WindowClose.after(
+                config.attributionWindows(), delay.plus(config.journey().inactivityGap())));
+    return new Streams(
+        new BackfillPipeline.Streams(
+            events,
+            journeys,
+            journeyMatches,
+            friction,
+            attributionStreams.attribution(),
+            attributionStreams.channels(),
+            merges,
+            deadLetters),
+        late);
+  }
+
+  /** Writes the tables as Parquet under {@code dir}, committed on checkpoints. */
+  public static void sinkParquet(Streams s, String dir) {
+    BackfillPipeline.sinkParquet(s.tables(), dir);
+    s.lateEvents()
+        .sinkTo(
+            ParquetSinks.sink(dir, "late_events", LateEventRow.class, LateEventRow::getEventTime))
+        .uid("sink-late-events")
+        .name("late_events parquet");
+  }
+
+  private static IdentityLinks links(ChannelEvent e) {
+    String[] keys = new String[e.getIdentities().size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] =
+          new dev.omnichannel.monitor.identity.IdentityKey(
+                  e.getIdentities().get(i).getNamespace(), e.getIdentities().get(i).getValue())
+              .toString();
+    }
+    return new IdentityLinks(e.getEventTime().toEpochMilli(), e.getEventId(), keys);
+  }
+}
