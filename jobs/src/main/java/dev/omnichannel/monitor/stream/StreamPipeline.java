@@ -46,8 +46,14 @@ public final class StreamPipeline {
     this.settings = settings;
   }
 
-  /** The output streams: the backfill's tables plus {@code late_events}. */
-  public record Streams(BackfillPipeline.Streams tables, DataStream<LateEventRow> lateEvents) {}
+  /**
+   * The output streams: the backfill's tables, {@code late_events}, and the alerts (JSON, one per
+   * confirmed friction or journey match, see {@link Alert}).
+   */
+  public record Streams(
+      BackfillPipeline.Streams tables,
+      DataStream<LateEventRow> lateEvents,
+      DataStream<String> alerts) {}
 
   /** The longest {@code within} of the friction patterns: how late a friction can be detected. */
   Duration frictionHorizon() {
@@ -169,6 +175,15 @@ public final class StreamPipeline {
             .uid("friction-count")
             .name("friction count per journey");
 
+    DataStream<String> alerts =
+        events
+            .keyBy(EventRow::getPersonId, Types.STRING)
+            .connect(matches.keyBy(m -> m.personId, Types.STRING))
+            .process(new AlertFunction(config.journey().maxDuration()))
+            .returns(Types.STRING)
+            .uid("alerts")
+            .name("alerts with recent channels");
+
     AttributionStage.Streams attributionStreams =
         AttributionStage.wire(
             journeysWithoutFriction.getSideOutput(Tags.JOURNEY_PATHS),
@@ -186,7 +201,8 @@ public final class StreamPipeline {
             attributionStreams.channels(),
             merges,
             deadLetters),
-        late);
+        late,
+        alerts);
   }
 
   /** Writes the tables as Parquet under {@code dir}, committed on checkpoints. */

@@ -1,0 +1,93 @@
+package dev.omnichannel.monitor.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.avro.Identity;
+import dev.omnichannel.monitor.patterns.PatternMatch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class AlertTest {
+  private static PatternMatch match(String pattern, String... eventIds) {
+    PatternMatch m = new PatternMatch();
+    m.pattern = pattern;
+    m.kind = "FRICTION";
+    m.severity = "HIGH";
+    m.personId = "p-1";
+    m.journeyId = "j-1";
+    m.firstEventTime = 1000;
+    m.lastEventTime = 2000;
+    m.eventIds = eventIds;
+    m.channels = new String[] {"WEB", "CHAT"};
+    return m;
+  }
+
+  @Test
+  void shouldWriteSnakeCaseJsonWithAStableIdempotencyKey() throws Exception {
+    Alert a = Alert.of(match("REPEAT_CONTACT", "e1", "e2"), List.of("WEB", "CHAT"));
+    JsonNode json = new ObjectMapper().readTree(a.toJson());
+    assertThat(json.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "alert_id",
+            "kind",
+            "type",
+            "severity",
+            "person_id",
+            "journey_id",
+            "detected_at",
+            "evidence_event_ids",
+            "channels",
+            "recent_channels");
+    assertThat(json.get("detected_at").asText()).isEqualTo("1970-01-01T00:00:02Z");
+    assertThat(Alert.fromJson(a.toJson())).isEqualTo(a);
+    assertThat(a.alertId())
+        .startsWith("a-")
+        .hasSize(18)
+        .isEqualTo(Alert.of(match("REPEAT_CONTACT", "e1", "e2"), List.of()).alertId())
+        .isNotEqualTo(Alert.of(match("REPEAT_CONTACT", "e1", "e3"), List.of()).alertId())
+        .isNotEqualTo(Alert.of(match("CHANNEL_HOP", "e1", "e2"), List.of()).alertId());
+  }
+
+  private static EventRow event(String id, String channel) {
+    return EventRow.newBuilder()
+        .setEventId(id)
+        .setEventTime(Instant.ofEpochMilli(1000))
+        .setChannel(channel)
+        .setEventType("PAGE_VIEW")
+        .setIdentities(List.of(new Identity("cookie_id", "c")))
+        .setPersonId("p-1")
+        .build();
+  }
+
+  @Test
+  void shouldAddThePersonsLastChannelsCollapsed() throws Exception {
+    KeyedTwoInputStreamOperatorTestHarness<String, EventRow, PatternMatch, String> h =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new AlertFunction(java.time.Duration.ofDays(1)),
+            EventRow::getPersonId,
+            m -> m.personId,
+            Types.STRING);
+    String[] channels = {"EMAIL", "WEB", "WEB", "CHAT", "VOICE", "WEB", "STORE", "STORE"};
+    for (int i = 0; i < channels.length; i++) {
+      h.processElement1(event("e" + i, channels[i]), i);
+    }
+    h.processElement2(match("CHANNEL_HOP", "e1", "e3"), 10);
+    List<Alert> alerts = new ArrayList<>();
+    for (String json : h.extractOutputValues()) {
+      alerts.add(Alert.fromJson(json));
+    }
+    assertThat(alerts).hasSize(1);
+    assertThat(alerts.get(0).recentChannels())
+        .containsExactly("WEB", "CHAT", "VOICE", "WEB", "STORE");
+    h.close();
+  }
+}
