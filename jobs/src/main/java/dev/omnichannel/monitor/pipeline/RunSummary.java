@@ -20,6 +20,7 @@ import java.util.Map;
 @JsonPropertyOrder({
   "run_id",
   "mode",
+  "checkpoint_id",
   "status",
   "arguments",
   "started_at",
@@ -38,6 +39,10 @@ import java.util.Map;
 })
 public class RunSummary {
   public String runId;
+
+  /** Stream mode: the checkpoint whose consistent counts this summary holds. */
+  public Long checkpointId;
+
   public String mode;
   public String status;
   public List<String> arguments;
@@ -100,6 +105,11 @@ public class RunSummary {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(
               com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** The summary as indented JSON. */
+  public byte[] toJson() throws IOException {
+    return JSON.writeValueAsBytes(this);
+  }
 
   /** Writes the summary to {@code <output>/_runs/<run_id>.json} and returns the path. */
   public Path write(Path output) throws IOException {

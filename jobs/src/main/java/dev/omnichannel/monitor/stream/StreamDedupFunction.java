@@ -19,6 +19,10 @@ import org.apache.flink.util.Collector;
  * later than that is accepted again.
  */
 public class StreamDedupFunction extends KeyedProcessFunction<String, ChannelEvent, ChannelEvent> {
+  /** The event_id of every record counted as a duplicate (for the run summary). */
+  public static final org.apache.flink.util.OutputTag<String> DUPLICATE_IDS =
+      new org.apache.flink.util.OutputTag<>("duplicate-ids", Types.STRING);
+
   private final Duration ttl;
   private transient ValueState<Boolean> seen;
   private transient LongCounter duplicates;
@@ -46,6 +50,7 @@ public class StreamDedupFunction extends KeyedProcessFunction<String, ChannelEve
       throws Exception {
     if (seen.value() != null) {
       duplicates.add(1);
+      ctx.output(DUPLICATE_IDS, e.getEventId());
       return;
     }
     seen.update(true);

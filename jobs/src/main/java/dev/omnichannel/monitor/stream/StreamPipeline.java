@@ -17,12 +17,14 @@ import dev.omnichannel.monitor.patterns.PatternStage;
 import dev.omnichannel.monitor.pipeline.AttributionStage;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.BackfillPipeline;
+import dev.omnichannel.monitor.pipeline.Counters;
 import dev.omnichannel.monitor.pipeline.DecodeFunction;
 import dev.omnichannel.monitor.pipeline.IdentityLinks;
 import dev.omnichannel.monitor.pipeline.Rows;
 import dev.omnichannel.monitor.pipeline.Tags;
 import dev.omnichannel.monitor.pipeline.WindowClose;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -37,13 +39,22 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class StreamPipeline {
   private final BackfillConfig config;
   private final StreamSettings settings;
+  private final List<String> arguments;
 
   /**
    * @param config the shared processing settings (inputs, output and range are not used here)
    */
   public StreamPipeline(BackfillConfig config, StreamSettings settings) {
+    this(config, settings, List.of());
+  }
+
+  /**
+   * @param arguments the command line, recorded in the run summary
+   */
+  public StreamPipeline(BackfillConfig config, StreamSettings settings, List<String> arguments) {
     this.config = config;
     this.settings = settings;
+    this.arguments = List.copyOf(arguments);
   }
 
   /**
@@ -93,12 +104,18 @@ public final class StreamPipeline {
             .name("set late events aside");
     DataStream<LateEventRow> late = onTime.getSideOutput(LateFilterFunction.LATE_EVENTS);
 
-    DataStream<ChannelEvent> unique =
+    SingleOutputStreamOperator<ChannelEvent> unique =
         onTime
             .keyBy(ChannelEvent::getEventId, Types.STRING)
             .process(new StreamDedupFunction(settings.dedupTtl()))
             .uid("deduplicate")
             .name("de-duplicate by event_id");
+    summary(
+        count(raw, Counters.INPUT_RECORDS),
+        count(deadLetters, Counters.DEAD_LETTERS),
+        count(late, Counters.LATE_EVENTS),
+        count(unique, Counters.ACCEPTED_EVENTS),
+        count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES));
 
     SingleOutputStreamOperator<PersonUpdate> updates =
         unique
@@ -203,6 +220,29 @@ public final class StreamPipeline {
             deadLetters),
         late,
         alerts);
+  }
+
+  private static <T> DataStream<CountDelta> count(DataStream<T> s, String counter) {
+    return s.transform(
+            "count " + counter,
+            TypeInformation.of(CountDelta.class),
+            new CountingOperator<T>(counter))
+        .uid("count-" + counter);
+  }
+
+  @SafeVarargs
+  private void summary(DataStream<CountDelta>... counts) {
+    DataStream<CountDelta> all = counts[0];
+    for (int i = 1; i < counts.length; i++) {
+      all = all.union(counts[i]);
+    }
+    all.transform(
+            "run summary",
+            TypeInformation.of(Void.class),
+            new SummaryOperator(config.output(), config.runId(), arguments))
+        .setParallelism(1)
+        .setMaxParallelism(1)
+        .uid("run-summary");
   }
 
   /** Writes the tables as Parquet under {@code dir}, committed on checkpoints. */

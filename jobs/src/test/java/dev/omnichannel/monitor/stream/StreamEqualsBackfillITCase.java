@@ -265,6 +265,30 @@ class StreamEqualsBackfillITCase {
   }
 
   @Test
+  void theStreamRunSummaryShouldBalanceWithTheBackfillsCounts() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode batch;
+    try (Stream<Path> runs = Files.list(batchOut.resolve("_runs"))) {
+      batch = json.readTree(runs.findFirst().orElseThrow().toFile());
+    }
+    for (Path out : List.of(streamOut, liveOut)) {
+      com.fasterxml.jackson.databind.JsonNode s =
+          json.readTree(out.resolve("_runs").resolve("stream-test.json").toFile());
+      assertThat(s.get("mode").asText()).isEqualTo("stream");
+      assertThat(s.get("status").asText()).isEqualTo("FINISHED");
+      com.fasterxml.jackson.databind.JsonNode a = s.get("accounting");
+      assertThat(a.get("balanced").asBoolean()).isTrue();
+      assertThat(a.get("late_events").asLong()).isZero();
+      for (String k : List.of("input_records", "accepted_events", "duplicates", "dead_letters")) {
+        assertThat(a.get(k).asLong()).as(k).isEqualTo(batch.get("accounting").get(k).asLong());
+      }
+      assertThat(a.get("input_records").asLong()).isPositive();
+      assertThat(a.get("duplicates").asLong()).isPositive();
+    }
+  }
+
+  @Test
   void deadLettersAndRejectedLinksShouldBeTheSame() throws Exception {
     assertSame("source, reason, event_id", "dead_letters");
     List<String> batch =

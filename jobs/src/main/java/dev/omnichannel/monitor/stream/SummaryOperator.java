@@ -1,0 +1,126 @@
+package dev.omnichannel.monitor.stream;
+
+import dev.omnichannel.monitor.pipeline.Counters;
+import dev.omnichannel.monitor.pipeline.RunSummary;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Keeps the stream run's accounting and writes the run summary. Runs with parallelism 1. In: {@link
+ * CountDelta}s from the {@link CountingOperator}s. Out: nothing; writes {@code
+ * <output>/_runs/<run_id>.json} each time a checkpoint completes (with the totals as of that
+ * checkpoint, for which {@code input = accepted + duplicates + late + dead letters} holds exactly)
+ * and when a bounded input ends. State: the totals (operator state, restored after a failure, so
+ * the books carry over across restarts and savepoints).
+ */
+public class SummaryOperator extends AbstractStreamOperator<Void>
+    implements OneInputStreamOperator<CountDelta, Void> {
+  private final String output;
+  private final String runId;
+  private final List<String> arguments;
+  private final String startedAt;
+  private transient Map<String, Long> totals;
+  private transient Map<Long, Map<String, Long>> atCheckpoint;
+  private transient ListState<Map<String, Long>> state;
+  private transient boolean finished;
+
+  public SummaryOperator(String output, String runId, List<String> arguments) {
+    this.output = output;
+    this.runId = runId;
+    this.arguments = List.copyOf(arguments);
+    this.startedAt = Instant.now().toString();
+  }
+
+  @Override
+  public void processElement(StreamRecord<CountDelta> r) {
+    totals.merge(r.getValue().counter, r.getValue().delta, Long::sum);
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext ctx) throws Exception {
+    super.snapshotState(ctx);
+    state.update(List.of(new TreeMap<>(totals)));
+    atCheckpoint.put(ctx.getCheckpointId(), new TreeMap<>(totals));
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext ctx) throws Exception {
+    super.initializeState(ctx);
+    state =
+        ctx.getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>(
+                    "totals", TypeInformation.of(new TypeHint<Map<String, Long>>() {})));
+    totals = new HashMap<>();
+    atCheckpoint = new TreeMap<>();
+    if (ctx.isRestored()) {
+      for (Map<String, Long> m : state.get()) {
+        m.forEach((k, v) -> totals.merge(k, v, Long::sum));
+      }
+    }
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
+    super.notifyCheckpointComplete(checkpointId);
+    Map<String, Long> counts = atCheckpoint.remove(checkpointId);
+    atCheckpoint.keySet().removeIf(id -> id < checkpointId);
+    if (counts != null) {
+      write(counts, checkpointId, finished ? "FINISHED" : "RUNNING");
+    }
+  }
+
+  @Override
+  public void finish() throws Exception {
+    finished = true;
+    write(totals, null, "FINISHED");
+    super.finish();
+  }
+
+  /** The summary of {@code counts}. */
+  RunSummary summary(Map<String, Long> counts, Long checkpointId, String status) {
+    RunSummary s = new RunSummary();
+    s.runId = runId;
+    s.mode = "stream";
+    s.checkpointId = checkpointId;
+    s.arguments = arguments;
+    s.startedAt = startedAt;
+    s.endedAt = Instant.now().toString();
+    s.accounting.inputRecords = counts.getOrDefault(Counters.INPUT_RECORDS, 0L);
+    s.accounting.acceptedEvents = counts.getOrDefault(Counters.ACCEPTED_EVENTS, 0L);
+    s.accounting.duplicates = counts.getOrDefault(Counters.DUPLICATES, 0L);
+    s.accounting.lateEvents = counts.getOrDefault(Counters.LATE_EVENTS, 0L);
+    s.accounting.deadLetters = counts.getOrDefault(Counters.DEAD_LETTERS, 0L);
+    s.status = s.accounting.balanced() ? status : "ACCOUNTING_MISMATCH";
+    return s;
+  }
+
+  private void write(Map<String, Long> counts, Long checkpointId, String status) throws Exception {
+    RunSummary s = summary(counts, checkpointId, status);
+    Path dir = new Path(output, "_runs");
+    FileSystem fs = dir.getFileSystem();
+    fs.mkdirs(dir);
+    Path tmp = new Path(dir, "." + runId + ".json.tmp");
+    try (OutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
+      out.write(s.toJson());
+    }
+    Path file = new Path(dir, runId + ".json");
+    fs.delete(file, false);
+    fs.rename(tmp, file);
+  }
+}
