@@ -43,9 +43,6 @@ public class ConfirmAbsenceFunction
   @Override
   public void processBroadcastElement(Long maxTime, Context ctx, Collector<PatternMatch> out)
       throws Exception {
-    Long current = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
-    if (current == null || maxTime > current) {
-      ctx.getBroadcastState(Tags.END_OF_INPUT).put("end", maxTime);
-    }
+    Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), maxTime);
   }
 }

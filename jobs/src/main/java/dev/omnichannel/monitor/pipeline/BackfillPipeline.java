@@ -155,20 +155,8 @@ public final class BackfillPipeline {
             .returns(TypeInformation.of(PatternMatch.class))
             .uid("confirm-absence")
             .name("confirm absences at the end of input");
-    DataStream<JourneyMatchRow> journeyMatches =
-        matches
-            .filter(m -> m.kind.equals("JOURNEY"))
-            .name("journey patterns")
-            .map(MatchRows::journeyMatch)
-            .returns(TypeInformation.of(JourneyMatchRow.class))
-            .name("journey_matches rows");
-    DataStream<FrictionRow> friction =
-        matches
-            .filter(m -> m.kind.equals("FRICTION"))
-            .name("friction types")
-            .map(MatchRows::friction)
-            .returns(TypeInformation.of(FrictionRow.class))
-            .name("friction rows");
+    DataStream<JourneyMatchRow> journeyMatches = journeyMatchRows(matches);
+    DataStream<FrictionRow> friction = frictionRows(matches);
     DataStream<JourneyRow> journeys =
         journeysWithoutFriction
             .keyBy(JourneyRow::getJourneyId, Types.STRING)
@@ -242,7 +230,28 @@ public final class BackfillPipeline {
         .name("dead_letters parquet");
   }
 
-  private static IdentityLinks links(ChannelEvent e) {
+  /** The journey_matches rows of the confirmed matches. */
+  public static DataStream<JourneyMatchRow> journeyMatchRows(DataStream<PatternMatch> matches) {
+    return matches
+        .filter(m -> m.kind.equals("JOURNEY"))
+        .name("journey patterns")
+        .map(MatchRows::journeyMatch)
+        .returns(TypeInformation.of(JourneyMatchRow.class))
+        .name("journey_matches rows");
+  }
+
+  /** The friction rows of the confirmed matches. */
+  public static DataStream<FrictionRow> frictionRows(DataStream<PatternMatch> matches) {
+    return matches
+        .filter(m -> m.kind.equals("FRICTION"))
+        .name("friction types")
+        .map(MatchRows::friction)
+        .returns(TypeInformation.of(FrictionRow.class))
+        .name("friction rows");
+  }
+
+  /** The link record of a multi-identity event, for the identity graph. */
+  public static IdentityLinks links(ChannelEvent e) {
     List<Identity> ids = e.getIdentities();
     String[] keys = new String[ids.size()];
     for (int i = 0; i < keys.length; i++) {

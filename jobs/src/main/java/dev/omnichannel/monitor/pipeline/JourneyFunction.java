@@ -59,10 +59,7 @@ public class JourneyFunction
   @Override
   public void processBroadcastElement(Long maxTime, Context ctx, Collector<JourneyRow> out)
       throws Exception {
-    Long current = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
-    if (current == null || maxTime > current) {
-      ctx.getBroadcastState(Tags.END_OF_INPUT).put("end", maxTime);
-    }
+    Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), maxTime);
   }
 
   @Override

@@ -26,5 +26,15 @@ public final class Tags {
   public static final MapStateDescriptor<String, Long> END_OF_INPUT =
       new MapStateDescriptor<>("end-of-input", Types.STRING, Types.LONG);
 
+  /** Keeps the largest time seen in the {@link #END_OF_INPUT} broadcast state. */
+  public static void updateEndOfInput(
+      org.apache.flink.api.common.state.BroadcastState<String, Long> state, long maxTime)
+      throws Exception {
+    Long current = state.get("end");
+    if (current == null || maxTime > current) {
+      state.put("end", maxTime);
+    }
+  }
+
   private Tags() {}
 }

@@ -3,6 +3,7 @@ package dev.omnichannel.monitor.stream;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.LateEventRow;
 import dev.omnichannel.monitor.pipeline.Counters;
+import dev.omnichannel.monitor.pipeline.Rows;
 import java.time.Duration;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -43,26 +44,6 @@ public class LateFilterFunction extends ProcessFunction<ChannelEvent, ChannelEve
       return;
     }
     late.add(1);
-    ctx.output(
-        LATE_EVENTS,
-        LateEventRow.newBuilder()
-            .setEventId(e.getEventId())
-            .setEventTime(e.getEventTime())
-            .setChannel(e.getChannel().name())
-            .setEventType(e.getEventType().name())
-            .setIdentities(new java.util.ArrayList<>(e.getIdentities()))
-            .setSessionId(e.getSessionId())
-            .setSourceSystem(e.getSourceSystem())
-            .setOrderId(e.getOrderId())
-            .setProductId(e.getProductId())
-            .setCurrency(e.getCurrency())
-            .setCampaign(e.getCampaign())
-            .setTopic(e.getTopic())
-            .setOutcome(e.getOutcome())
-            .setValue(e.getValue())
-            .setSentiment(e.getSentiment())
-            .setAttributes(new java.util.HashMap<>(e.getAttributes()))
-            .setLatenessMs(watermark - t)
-            .build());
+    ctx.output(LATE_EVENTS, Rows.lateEventRow(e, watermark - t));
   }
 }

@@ -5,8 +5,8 @@ import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.pipeline.Rows;
+import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -66,12 +66,7 @@ public class StreamAssignFunction
       throws Exception {
     long t = e.getEventTime().toEpochMilli();
     long release = t > Long.MAX_VALUE - stitchDelay ? Long.MAX_VALUE : t + stitchDelay;
-    List<ChannelEvent> at = waiting.get(release);
-    if (at == null) {
-      at = new ArrayList<>();
-    }
-    at.add(e);
-    waiting.put(release, at);
+    TimeBuckets.add(waiting, release, e);
     ctx.timerService().registerEventTimeTimer(release);
   }
 
@@ -95,11 +90,10 @@ public class StreamAssignFunction
       person.update(u.personId);
       updates.remove(timestamp);
     }
-    List<ChannelEvent> events = waiting.get(timestamp);
+    List<ChannelEvent> events = TimeBuckets.take(waiting, timestamp);
     if (events == null) {
       return;
     }
-    waiting.remove(timestamp);
     String p = person.value();
     if (p == null) {
       p = PersonIds.personId(IdentityKey.parse(ctx.getCurrentKey()));

@@ -2,8 +2,8 @@ package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -49,23 +49,17 @@ public class StreamConfirmAbsenceFunction
       out.collect(m);
       return;
     }
-    List<PatternMatch> at = waiting.get(due);
-    if (at == null) {
-      at = new ArrayList<>();
-    }
-    at.add(m);
-    waiting.put(due, at);
+    TimeBuckets.add(waiting, due, m);
     ctx.timerService().registerEventTimeTimer(due);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PatternMatch> out)
       throws Exception {
-    List<PatternMatch> due = waiting.get(timestamp);
+    List<PatternMatch> due = TimeBuckets.take(waiting, timestamp);
     if (due == null) {
       return;
     }
-    waiting.remove(timestamp);
     boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
     Long end = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
     for (PatternMatch m : due) {
@@ -78,9 +72,6 @@ public class StreamConfirmAbsenceFunction
   @Override
   public void processBroadcastElement(Long maxTime, Context ctx, Collector<PatternMatch> out)
       throws Exception {
-    Long current = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
-    if (current == null || maxTime > current) {
-      ctx.getBroadcastState(Tags.END_OF_INPUT).put("end", maxTime);
-    }
+    Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), maxTime);
   }
 }

@@ -6,6 +6,7 @@ import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.pipeline.Counters;
 import dev.omnichannel.monitor.pipeline.IdentityLinks;
 import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,23 +60,17 @@ public class StreamIdentityFunction
   @Override
   public void processElement(IdentityLinks l, Context ctx, Collector<PersonUpdate> out)
       throws Exception {
-    List<IdentityLinks> at = pending.get(l.eventTime);
-    if (at == null) {
-      at = new ArrayList<>();
-    }
-    at.add(l);
-    pending.put(l.eventTime, at);
+    TimeBuckets.add(pending, l.eventTime, l);
     ctx.timerService().registerEventTimeTimer(l.eventTime);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<PersonUpdate> out)
       throws Exception {
-    List<IdentityLinks> links = pending.get(timestamp);
+    List<IdentityLinks> links = TimeBuckets.take(pending, timestamp);
     if (links == null) {
       return;
     }
-    pending.remove(timestamp);
     links.sort(BY_EVENT_ID);
     IdentityGraph g = graph.value();
     if (g == null) {

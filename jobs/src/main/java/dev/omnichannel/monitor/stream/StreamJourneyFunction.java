@@ -11,6 +11,7 @@ import dev.omnichannel.monitor.pipeline.JourneyFunction;
 import dev.omnichannel.monitor.pipeline.JourneyPath;
 import dev.omnichannel.monitor.pipeline.RowEvent;
 import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,22 +77,14 @@ public class StreamJourneyFunction
   @Override
   public void processBroadcastElement(Long maxTime, Context ctx, Collector<JourneyRow> out)
       throws Exception {
-    Long current = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
-    if (current == null || maxTime > current) {
-      ctx.getBroadcastState(Tags.END_OF_INPUT).put("end", maxTime);
-    }
+    Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), maxTime);
   }
 
   @Override
   public void processElement(EventRow e, ReadOnlyContext ctx, Collector<JourneyRow> out)
       throws Exception {
     long at = ctx.timestamp();
-    List<EventRow> list = waiting.get(at);
-    if (list == null) {
-      list = new ArrayList<>();
-    }
-    list.add(e);
-    waiting.put(at, list);
+    TimeBuckets.add(waiting, at, e);
     ctx.timerService().registerEventTimeTimer(at);
   }
 
@@ -103,9 +96,8 @@ public class StreamJourneyFunction
     for (EventRow e : open.get()) {
       builder.add(new RowEvent(e));
     }
-    List<EventRow> due = waiting.get(timestamp);
+    List<EventRow> due = TimeBuckets.take(waiting, timestamp);
     if (due != null) {
-      waiting.remove(timestamp);
       List<RowEvent> ordered = new ArrayList<>(due.size());
       for (EventRow e : due) {
         ordered.add(new RowEvent(e));

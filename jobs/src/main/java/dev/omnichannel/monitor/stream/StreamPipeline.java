@@ -10,7 +10,6 @@ import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.patterns.MatchRows;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.patterns.PatternStage;
@@ -121,7 +120,7 @@ public final class StreamPipeline {
         unique
             .filter(e -> e.getIdentities().size() > 1)
             .name("multi-identity events")
-            .map(StreamPipeline::links)
+            .map(BackfillPipeline::links)
             .returns(TypeInformation.of(IdentityLinks.class))
             .name("identity links")
             .keyBy(l -> 0, Types.INT)
@@ -169,20 +168,8 @@ public final class StreamPipeline {
             .returns(TypeInformation.of(PatternMatch.class))
             .uid("confirm-absence")
             .name("confirm absences");
-    DataStream<JourneyMatchRow> journeyMatches =
-        matches
-            .filter(m -> m.kind.equals("JOURNEY"))
-            .name("journey patterns")
-            .map(MatchRows::journeyMatch)
-            .returns(TypeInformation.of(JourneyMatchRow.class))
-            .name("journey_matches rows");
-    DataStream<FrictionRow> friction =
-        matches
-            .filter(m -> m.kind.equals("FRICTION"))
-            .name("friction types")
-            .map(MatchRows::friction)
-            .returns(TypeInformation.of(FrictionRow.class))
-            .name("friction rows");
+    DataStream<JourneyMatchRow> journeyMatches = BackfillPipeline.journeyMatchRows(matches);
+    DataStream<FrictionRow> friction = BackfillPipeline.frictionRows(matches);
     DataStream<JourneyRow> journeys =
         journeysWithoutFriction
             .keyBy(JourneyRow::getJourneyId, Types.STRING)
@@ -253,16 +240,5 @@ public final class StreamPipeline {
             ParquetSinks.sink(dir, "late_events", LateEventRow.class, LateEventRow::getEventTime))
         .uid("sink-late-events")
         .name("late_events parquet");
-  }
-
-  private static IdentityLinks links(ChannelEvent e) {
-    String[] keys = new String[e.getIdentities().size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] =
-          new dev.omnichannel.monitor.identity.IdentityKey(
-                  e.getIdentities().get(i).getNamespace(), e.getIdentities().get(i).getValue())
-              .toString();
-    }
-    return new IdentityLinks(e.getEventTime().toEpochMilli(), e.getEventId(), keys);
   }
 }
