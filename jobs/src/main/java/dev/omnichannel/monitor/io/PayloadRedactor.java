@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,6 +68,30 @@ public final class PayloadRedactor {
       return text;
     }
     return replace(PHONE, replace(EMAIL, text, Namespaces.EMAIL), Namespaces.PHONE);
+  }
+
+  /**
+   * Raw bytes with every email-like and formatted-phone-like run of ASCII replaced by as many
+   * {@code '*'} bytes, for payloads kept as bytes (Base64) rather than text: there is no key here
+   * to pseudonymise them with, and Base64 would otherwise carry them out readable. Bytes without
+   * such runs come back unchanged (the same array).
+   */
+  public static byte[] maskRawBytes(byte[] bytes, int length) {
+    String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+    if (text.indexOf('@') < 0 && text.indexOf('+') < 0 && text.indexOf('(') < 0) {
+      return bytes;
+    }
+    byte[] out = null;
+    for (Pattern p : new Pattern[] {EMAIL, PHONE}) {
+      Matcher m = p.matcher(text);
+      while (m.find()) {
+        if (out == null) {
+          out = java.util.Arrays.copyOf(bytes, bytes.length);
+        }
+        java.util.Arrays.fill(out, m.start(), m.end(), (byte) '*');
+      }
+    }
+    return out == null ? bytes : out;
   }
 
   private String replace(Pattern p, String text, String namespace) {
