@@ -102,6 +102,34 @@ class GeneratorBadRecordsTest {
   }
 
   @Test
+  void shouldGiveEachFormatTheKindsItCanCarry() {
+    assertThat(Generator.kinds(Format.KAFKA))
+        .containsExactly(
+            BadKind.EMPTY_EVENT_ID,
+            BadKind.ABSURD_TIMESTAMP_1970,
+            BadKind.ABSURD_TIMESTAMP_2999,
+            BadKind.BLOCKED_IDENTITY_ONLY,
+            BadKind.EMPTY_IDENTITIES,
+            BadKind.NAN_VALUE,
+            BadKind.HUGE_VALUE,
+            BadKind.BAD_SENTIMENT,
+            BadKind.UNKNOWN_CHANNEL,
+            BadKind.UNKNOWN_EVENT_TYPE,
+            BadKind.EXACT_DUPLICATE,
+            BadKind.OUT_OF_ORDER,
+            BadKind.RANDOM_BYTES,
+            BadKind.TRUNCATED_AVRO,
+            BadKind.WRONG_SCHEMA,
+            BadKind.TOMBSTONE,
+            BadKind.OVERSIZED_RECORD);
+    assertThat(Generator.kinds(Format.AVRO)).hasSize(10).allMatch(k -> k.avro && k.kafka);
+    assertThat(Generator.kinds(Format.JSONL)).hasSize(15).noneMatch(BadKind::kafkaOnly);
+    assertThatThrownBy(() -> Generator.generate(CFG.withFormat(Format.KAFKA, false), tmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("format kafka needs a Kafka target");
+  }
+
+  @Test
   void shouldKeepValidRecordsSortedInTheFileOfTheirDay() throws IOException {
     GeneratedData data = GeneratedData.load(generate(CFG, "jsonl"));
     long start = CFG.start().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();

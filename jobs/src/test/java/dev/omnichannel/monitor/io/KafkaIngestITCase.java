@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,6 +116,47 @@ class KafkaIngestITCase {
     List<ConsumerRecord<byte[], byte[]>> onTopic = broker.consumeAll("generated");
     assertThat(onTopic).hasSize((int) c.records());
     assertThat(onTopic.stream().map(ConsumerRecord::partition).distinct()).hasSize(3);
+    // In file order: per partition, the records that are not planted keep their time order, and
+    // every key is its event id.
+    Set<String> planted =
+        truth.badRecords().stream().map(GroundTruth.BadRecord::source).collect(Collectors.toSet());
+    Map<Integer, String> lastId = new HashMap<>();
+    KafkaRecordFormat format = new KafkaRecordFormat();
+    for (ConsumerRecord<byte[], byte[]> rec : onTopic) {
+      String source = KafkaRecordFormat.source(rec.topic(), rec.partition(), rec.offset());
+      if (planted.contains(source)) {
+        continue;
+      }
+      String id = new String(rec.key(), StandardCharsets.UTF_8);
+      assertThat(format.read(rec.topic(), rec.partition(), rec.offset(), null, rec.value()).payload)
+          .contains("\"event_id\": \"" + id + "\"");
+      assertThat(id).as(source).isGreaterThan(lastId.getOrDefault(rec.partition(), ""));
+      lastId.put(rec.partition(), id);
+    }
+
+    // The same flags into another empty topic give the same ground truth.
+    broker.createTopic("generated-again", 3);
+    Path again = dir.resolve("again");
+    assertThat(
+            Main.execute(
+                "generate",
+                "--kafka",
+                broker.bootstrapServers(),
+                "--topic",
+                "generated-again",
+                "--customers",
+                "200",
+                "--days",
+                "30",
+                "--bad-ratio",
+                "0.05",
+                "--output",
+                again.toString()))
+        .isZero();
+    assertThat(Files.readString(again.resolve("ground-truth.json")))
+        .isEqualTo(
+            Files.readString(dir.resolve("ground-truth.json"))
+                .replace("kafka:generated/", "kafka:generated-again/"));
 
     Result r = run("generated", "generate-itcase");
 
