@@ -65,6 +65,9 @@ public final class KafkaProducers {
       String bootstrapServers, String topic, Map<String, String> overrides, Duration timeout)
       throws InterruptedException {
     Properties p = new Properties();
+    // a few connection warnings rather than one a second while the servers do not answer
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "1000");
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
     overrides.forEach(
         (k, v) -> {
           if (AdminClientConfig.configNames().contains(k)) {
