@@ -108,6 +108,9 @@ public class BenchCommand implements Callable<Integer> {
     GeneratorConfig.Format fmt;
     try {
       fmt = GeneratorConfig.Format.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
+      if (fmt == GeneratorConfig.Format.KAFKA) {
+        throw new IllegalArgumentException("files only");
+      }
     } catch (IllegalArgumentException e) {
       throw new UserException("--format must be jsonl or avro, got '" + format + "'");
     }

@@ -5,12 +5,17 @@ import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GeneratorConfig.Format;
 import dev.omnichannel.monitor.generate.GroundTruth;
+import dev.omnichannel.monitor.generate.KafkaTarget;
+import dev.omnichannel.monitor.io.KafkaOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +34,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Generates synthetic omnichannel customer events with planted ground truth.",
       "Writes <output>/events/events-YYYY-MM-DD.(jsonl|jsonl.gz|avro), one file per UTC day,"
-          + " and <output>/ground-truth.json. The same flags always give the same bytes."
+          + " and <output>/ground-truth.json. The same flags always give the same bytes.",
+      "With --kafka and --topic, writes the same records in the same order to an existing Kafka"
+          + " topic instead of files (Avro binary ChannelEvent values, keyed by event_id), and"
+          + " <output>/ground-truth.json with the topic/partition/offset of every bad record."
+          + " Create the topic first; the ground truth is reproducible when it starts empty."
     })
 public final class GenerateCommand implements Callable<Integer> {
 
@@ -37,9 +46,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
-      required = true,
       paramLabel = "DIR",
-      description = "Output directory; events go to DIR/events, ground truth to DIR.")
+      description =
+          "Output directory; events go to DIR/events, ground truth to DIR. Required, except with"
+              + " --kafka and --no-ground-truth.")
   Path output;
 
   @Option(
@@ -65,8 +75,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "avro|jsonl",
-      defaultValue = "jsonl",
-      description = "Output format: jsonl or avro (default: ${DEFAULT-VALUE}).")
+      description = "File format: jsonl or avro (default: jsonl).")
   String format;
 
   @Option(names = "--gzip", description = "Gzip the JSON Lines files (jsonl only).")
@@ -99,6 +108,27 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--no-ground-truth", description = "Do not write ground-truth.json.")
   boolean noGroundTruth;
 
+  @Option(
+      names = "--kafka",
+      paramLabel = "BOOTSTRAP",
+      description =
+          "Write to Kafka instead of files: the bootstrap servers, host:port[,host:port...]."
+              + " Needs --topic.")
+  String kafka;
+
+  @Option(
+      names = "--topic",
+      paramLabel = "NAME",
+      description = "The Kafka topic to write to (with --kafka); it must exist.")
+  String topic;
+
+  @Option(
+      names = "--kafka-property",
+      paramLabel = "K=V",
+      description =
+          "A Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable; with --kafka).")
+  List<String> kafkaProperties = new ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     GeneratorConfig cfg = config();
@@ -115,13 +145,34 @@ public final class GenerateCommand implements Callable<Integer> {
               max >> 20));
     }
     long t0 = System.nanoTime();
+    GeneratorConfig run = cfg.withCustomers(estimate.customers()).withTargetEvents(0);
+    KafkaTarget target = kafkaTarget();
     GroundTruth truth =
-        Generator.generate(cfg.withCustomers(estimate.customers()).withTargetEvents(0), output);
+        target == null ? Generator.generate(run, output) : Generator.generate(run, output, target);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     PrintWriter out = spec.commandLine().getOut();
-    out.print(GenerateSummary.describe(truth, output, cfg.groundTruth(), millis));
+    out.print(
+        target == null
+            ? GenerateSummary.describe(truth, output, cfg.groundTruth(), millis)
+            : GenerateSummary.describeKafka(truth, target, output, cfg.groundTruth(), millis));
     out.flush();
     return 0;
+  }
+
+  /** The Kafka target of --kafka, --topic and --kafka-property, or null for files. */
+  KafkaTarget kafkaTarget() {
+    if (kafka == null) {
+      return null;
+    }
+    Map<String, String> props;
+    try {
+      props = KafkaOptions.parseProperties(kafkaProperties);
+      // validates the servers and the topic name the way the job's source does
+      KafkaOptions.topics(kafka, topic).withProperties(props);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    return new KafkaTarget(kafka.trim(), topic, props);
   }
 
   /** Checks the flags and turns them into a configuration. */
@@ -138,11 +189,34 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new UserException(
           "--days must be between 1 and " + GeneratorConfig.MAX_DAYS + ", got " + days);
     }
+    if (kafka == null && (topic != null || !kafkaProperties.isEmpty())) {
+      throw new UserException(
+          (topic != null ? "--topic" : "--kafka-property") + " applies to --kafka only");
+    }
+    if (kafka != null && topic == null) {
+      throw new UserException("--kafka needs --topic NAME");
+    }
+    if (kafka != null && (format != null || gzip)) {
+      throw new UserException(
+          "--kafka writes Avro binary records; --format and --gzip apply to files only");
+    }
+    if (output == null && (kafka == null || !noGroundTruth)) {
+      throw new UserException(
+          kafka == null
+              ? "--output DIR is required"
+              : "--output DIR is required for ground-truth.json (or give --no-ground-truth)");
+    }
     Format f;
-    switch (format.trim().toLowerCase(Locale.ROOT)) {
-      case "jsonl" -> f = Format.JSONL;
-      case "avro" -> f = Format.AVRO;
-      default -> throw new UserException("--format must be avro or jsonl, got " + format);
+    if (kafka != null) {
+      f = Format.KAFKA;
+      kafkaTarget(); // validates --kafka, --topic and --kafka-property
+    } else {
+      String name = format == null ? "jsonl" : format.trim().toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "jsonl" -> f = Format.JSONL;
+        case "avro" -> f = Format.AVRO;
+        default -> throw new UserException("--format must be avro or jsonl, got " + format);
+      }
     }
     if (gzip && f != Format.JSONL) {
       throw new UserException("--gzip applies to --format jsonl only, got --format " + format);
@@ -177,7 +251,7 @@ public final class GenerateCommand implements Callable<Integer> {
       }
       target = events;
     }
-    if (Files.exists(output) && !Files.isDirectory(output)) {
+    if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
       throw new UserException("--output " + output + " exists and is not a directory");
     }
     return new GeneratorConfig(n, days, seed, start, f, gzip, badRatio, !noGroundTruth, target);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.file.CodecFactory;
@@ -38,11 +39,20 @@ final class AvroSink implements RecordSink {
 
   @Override
   public void write(OutRecord r) throws IOException {
+    if (r.kind != null && !r.kind.avro) {
+      throw new IllegalStateException("Avro cannot carry " + r.kind);
+    }
+    writer.append(toEvent(r, record));
+  }
+
+  /**
+   * Fills {@code record} with the event of {@code r}, broken the way its kind says (for the kinds
+   * an Avro ChannelEvent can carry); returns it. An unknown channel or event type is written as
+   * OTHER with the original spelling in {@code attributes.raw_channel} / {@code raw_event_type}.
+   */
+  static ChannelEvent toEvent(OutRecord r, ChannelEvent record) {
     GenEvent e = r.ev;
     BadKind k = r.kind;
-    if (k != null && !k.avro) {
-      throw new IllegalStateException("Avro cannot carry " + k);
-    }
     record.setEventId(k == BadKind.EMPTY_EVENT_ID ? "" : r.id());
     long t =
         k == BadKind.ABSURD_TIMESTAMP_1970 || k == BadKind.ABSURD_TIMESTAMP_2999
@@ -80,12 +90,26 @@ final class AvroSink implements RecordSink {
     } else {
       record.setSentiment(e.hasSentiment() ? e.sentiment : null);
     }
-    Map<String, String> attributes =
-        e.attrKey == null
-            ? Collections.emptyMap()
-            : Collections.singletonMap(e.attrKey, e.attrValue);
+    Map<String, String> attributes;
+    if (e.rawChannel != null || e.rawType != null) {
+      attributes = new HashMap<>();
+      if (e.rawChannel != null) {
+        attributes.put("raw_channel", e.rawChannel);
+      }
+      if (e.rawType != null) {
+        attributes.put("raw_event_type", e.rawType);
+      }
+      if (e.attrKey != null) {
+        attributes.put(e.attrKey, e.attrValue);
+      }
+    } else {
+      attributes =
+          e.attrKey == null
+              ? Collections.emptyMap()
+              : Collections.singletonMap(e.attrKey, e.attrValue);
+    }
     record.setAttributes(attributes);
-    writer.append(record);
+    return record;
   }
 
   @Override

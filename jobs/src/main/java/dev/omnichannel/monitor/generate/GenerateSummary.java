@@ -13,23 +13,43 @@ public final class GenerateSummary {
   /** Records and files; planted scenarios, shared devices and bad records; the ground truth. */
   public static String describe(
       GroundTruth truth, Path output, boolean groundTruthWritten, long millis) throws IOException {
-    GroundTruth.Counts c = truth.counts();
     Path events = output.resolve("events");
     long files;
     try (Stream<Path> list = Files.list(events)) {
       files = list.filter(p -> p.getFileName().toString().startsWith("events-")).count();
     }
+    return describe(
+        truth,
+        String.format(Locale.ROOT, "in %,d files to %s", files, events),
+        output,
+        groundTruthWritten,
+        millis);
+  }
+
+  /** The same for a run written to a Kafka topic. */
+  public static String describeKafka(
+      GroundTruth truth, KafkaTarget kafka, Path output, boolean groundTruthWritten, long millis) {
+    return describe(
+        truth,
+        "to Kafka topic " + kafka.topic() + " at " + kafka.bootstrapServers(),
+        output,
+        groundTruthWritten,
+        millis);
+  }
+
+  private static String describe(
+      GroundTruth truth, String where, Path output, boolean groundTruthWritten, long millis) {
+    GroundTruth.Counts c = truth.counts();
     long planted = truth.persons().stream().mapToLong(p -> p.planted().size()).sum();
     String nl = System.lineSeparator();
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "Wrote %,d records in %,d files to %s (%,d events of %,d customers over %d days"
+            "Wrote %,d records %s (%,d events of %,d customers over %d days"
                 + " from %s, seed %d) in %.1f s",
             c.records(),
-            files,
-            events,
+            where,
             c.acceptedEvents(),
             truth.customers(),
             truth.days(),

@@ -4,10 +4,13 @@ import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.generate.GeneratorConfig.Format;
 import dev.omnichannel.monitor.identity.IdentityKey;
+import dev.omnichannel.monitor.io.KafkaProducers;
+import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -18,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Generates a synthetic omnichannel data set with exact ground truth.
@@ -29,6 +35,11 @@ import java.util.TreeSet;
  * devices, plant the bad records, lay out and write the files, and describe it all in a {@link
  * GroundTruth}. Everything follows from the seed: the same configuration gives byte-identical
  * files. The whole data set is held in memory (roughly 300 bytes per event).
+ *
+ * <p>With {@link Format#KAFKA} the same records, in the same order (day after day), go to one Kafka
+ * topic instead of files ({@link KafkaSink}), and the ground truth gives each bad record's {@code
+ * kafka:<topic>/<partition>/<offset>}. The bad kinds are those a topic of Avro binary ChannelEvents
+ * can carry ({@link BadKind#carriedBy}).
  */
 public final class Generator {
   static final long DAY = 86_400_000L;
@@ -39,13 +50,41 @@ public final class Generator {
   /** Rough heap use per generated event, for {@link #estimate}. */
   static final long BYTES_PER_EVENT = 320;
 
+  /** Most {@link BadKind#OVERSIZED_RECORD}s (each over 1 MiB) planted in one run. */
+  static final int MAX_OVERSIZED = 5;
+
+  /** How long the generator waits for Kafka to describe the topic. */
+  static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+
   private static final long EPOCH_DAY_2999 = LocalDate.of(2999, 1, 1).toEpochDay();
 
   private Generator() {}
 
   /** Generates the data set of {@code cfg} under {@code outputDir} and returns its ground truth. */
   public static GroundTruth generate(GeneratorConfig cfg, Path outputDir) throws IOException {
-    return new Run(cfg, customersFor(cfg)).write(outputDir);
+    if (cfg.format() == Format.KAFKA) {
+      throw new IllegalArgumentException("format kafka needs a Kafka target");
+    }
+    return new Run(cfg, customersFor(cfg)).write(outputDir, null);
+  }
+
+  /**
+   * Generates the data set of {@code cfg} (format {@link Format#KAFKA}) into the Kafka topic of
+   * {@code kafka}, in the order the files would have, and writes the ground truth to {@code
+   * outputDir} (unless {@code cfg.groundTruth()} is false; then {@code outputDir} may be null). The
+   * topic must exist; its offsets are in the ground truth, which is reproducible when the topic
+   * starts empty. Throws an {@link IllegalArgumentException} naming the topic when it does not
+   * exist.
+   */
+  public static GroundTruth generate(GeneratorConfig cfg, Path outputDir, KafkaTarget kafka)
+      throws IOException {
+    if (cfg.format() != Format.KAFKA) {
+      throw new IllegalArgumentException("a Kafka target needs format kafka, got " + cfg.format());
+    }
+    if (outputDir == null && cfg.groundTruth()) {
+      throw new IllegalArgumentException("the ground truth needs an output directory");
+    }
+    return new Run(cfg, customersFor(cfg)).write(outputDir, kafka);
   }
 
   /**
@@ -112,7 +151,7 @@ public final class Generator {
   static List<BadKind> kinds(Format format) {
     List<BadKind> kinds = new ArrayList<>();
     for (BadKind k : BadKind.values()) {
-      if (format == Format.JSONL || k.avro) {
+      if (k.carriedBy(format)) {
         kinds.add(k);
       }
     }
@@ -144,7 +183,8 @@ public final class Generator {
       this.identities = new IdentityFactory(cfg.seed());
     }
 
-    GroundTruth write(Path outputDir) throws IOException {
+    GroundTruth write(Path outputDir, KafkaTarget kafka) throws IOException {
+      int partitions = kafka == null ? 0 : partitions(kafka);
       List<int[]> pairs = choosePairs();
       buildPersons(pairs);
       sortAndNumber();
@@ -153,46 +193,22 @@ public final class Generator {
       planBadRecords();
       List<List<OutRecord>> files = layout();
 
-      Path eventsDir = outputDir.resolve("events");
-      Files.createDirectories(eventsDir);
-      clearOldFiles(eventsDir);
-      List<GroundTruth.BadRecord> bad = new ArrayList<>();
+      List<GroundTruth.BadRecord> bad =
+          kafka == null ? writeFiles(files, outputDir) : writeKafka(files, kafka, partitions);
       long records = 0;
       long dead = 0;
       long duplicates = 0;
       long outOfOrder = 0;
-      String ext = cfg.format().extension(cfg.gzip());
-      for (int day = 0; day < files.size(); day++) {
-        List<OutRecord> list = files.get(day);
-        if (list.isEmpty()) {
-          continue;
-        }
-        String name = "events-" + cfg.start().plusDays(day) + "." + ext;
-        Path file = eventsDir.resolve(name);
-        try (RecordSink sink =
-            cfg.format() == Format.AVRO
-                ? new AvroSink(file, cfg.seed())
-                : new JsonlSink(file, cfg.gzip())) {
-          for (int i = 0; i < list.size(); i++) {
-            OutRecord r = list.get(i);
-            sink.write(r);
-            records++;
-            if (r.kind != null) {
-              bad.add(
-                  new GroundTruth.BadRecord(
-                      name,
-                      i + 1L,
-                      r.reportedId(),
-                      r.kind.name(),
-                      r.kind.expected.label,
-                      r.kind.reasonCode));
-              switch (r.kind.expected) {
-                case DEAD_LETTER -> dead++;
-                case DUPLICATE -> duplicates++;
-                default -> {
-                  if (r.kind == BadKind.OUT_OF_ORDER) {
-                    outOfOrder++;
-                  }
+      for (List<OutRecord> list : files) {
+        for (OutRecord r : list) {
+          records++;
+          if (r.kind != null) {
+            switch (r.kind.expected) {
+              case DEAD_LETTER -> dead++;
+              case DUPLICATE -> duplicates++;
+              default -> {
+                if (r.kind == BadKind.OUT_OF_ORDER) {
+                  outOfOrder++;
                 }
               }
             }
@@ -231,13 +247,105 @@ public final class Generator {
               persons(endOfInput),
               shared,
               bad);
-      Path truthFile = outputDir.resolve("ground-truth.json");
       if (cfg.groundTruth()) {
-        truth.write(truthFile);
-      } else {
-        Files.deleteIfExists(truthFile);
+        Files.createDirectories(outputDir);
+        truth.write(outputDir.resolve("ground-truth.json"));
+      } else if (outputDir != null) {
+        Files.deleteIfExists(outputDir.resolve("ground-truth.json"));
       }
       return truth;
+    }
+
+    /** One file per day with records: {@code <dir>/events/events-YYYY-MM-DD.<ext>}. */
+    private List<GroundTruth.BadRecord> writeFiles(List<List<OutRecord>> files, Path outputDir)
+        throws IOException {
+      Path eventsDir = outputDir.resolve("events");
+      Files.createDirectories(eventsDir);
+      clearOldFiles(eventsDir);
+      List<GroundTruth.BadRecord> bad = new ArrayList<>();
+      String ext = cfg.format().extension(cfg.gzip());
+      for (int day = 0; day < files.size(); day++) {
+        List<OutRecord> list = files.get(day);
+        if (list.isEmpty()) {
+          continue;
+        }
+        String name = "events-" + cfg.start().plusDays(day) + "." + ext;
+        Path file = eventsDir.resolve(name);
+        try (RecordSink sink =
+            cfg.format() == Format.AVRO
+                ? new AvroSink(file, cfg.seed())
+                : new JsonlSink(file, cfg.gzip())) {
+          for (int i = 0; i < list.size(); i++) {
+            OutRecord r = list.get(i);
+            sink.write(r);
+            if (r.kind != null) {
+              bad.add(
+                  new GroundTruth.BadRecord(
+                      name,
+                      i + 1L,
+                      r.reportedId(),
+                      r.kind.name(),
+                      r.kind.expected.label,
+                      r.kind.reasonCode,
+                      null));
+            }
+          }
+        }
+      }
+      return bad;
+    }
+
+    /** Every record, day after day, to one topic; the bad ones' offsets from the broker. */
+    private List<GroundTruth.BadRecord> writeKafka(
+        List<List<OutRecord>> files, KafkaTarget kafka, int partitions) throws IOException {
+      List<OutRecord> badRecords = new ArrayList<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      try (KafkaSink sink = new KafkaSink(kafka, partitions)) {
+        for (List<OutRecord> list : files) {
+          for (OutRecord r : list) {
+            Future<RecordMetadata> f = sink.write(r);
+            if (r.kind != null) {
+              badRecords.add(r);
+              sent.add(f);
+            }
+          }
+        }
+        sink.flush();
+      }
+      List<GroundTruth.BadRecord> bad = new ArrayList<>(badRecords.size());
+      for (int i = 0; i < badRecords.size(); i++) {
+        OutRecord r = badRecords.get(i);
+        RecordMetadata m;
+        try {
+          m = sent.get(i).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while writing to Kafka", e);
+        } catch (ExecutionException e) {
+          throw new IOException(
+              "writing to Kafka topic '" + kafka.topic() + "' failed: " + e.getCause(), e);
+        }
+        bad.add(
+            new GroundTruth.BadRecord(
+                null,
+                m.offset(),
+                r.reportedId(),
+                r.kind.name(),
+                r.kind.expected.label,
+                r.kind.reasonCode,
+                KafkaRecordFormat.source(m.topic(), m.partition(), m.offset())));
+      }
+      return bad;
+    }
+
+    private static int partitions(KafkaTarget kafka) throws IOException {
+      try {
+        return KafkaProducers.partitions(
+            kafka.bootstrapServers(), kafka.topic(), kafka.properties(), KAFKA_TIMEOUT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while looking up Kafka topic " + kafka.topic(), e);
+      }
     }
 
     /** Pairs of known persons sharing a tablet: about 1% of customers. */
@@ -424,6 +532,9 @@ public final class Generator {
       for (BadKind kind : order) {
         int idx = kinds.indexOf(kind);
         long count = total / k + (idx < total % k ? 1 : 0);
+        if (kind == BadKind.OVERSIZED_RECORD) {
+          count = Math.min(count, MAX_OVERSIZED);
+        }
         for (long c = 0; c < count; c++) {
           int src = -1;
           if (kind.unknownEnum()) {
@@ -526,7 +637,8 @@ public final class Generator {
                 r.altIds[i] = IdentityFactory.placeholder(rng);
               }
             }
-            case MALFORMED_JSON -> r.cut = 0.3 + 0.5 * rng.nextDouble();
+            case MALFORMED_JSON, TRUNCATED_AVRO -> r.cut = 0.3 + 0.5 * rng.nextDouble();
+            case RANDOM_BYTES, WRONG_SCHEMA -> r.salt = rng.nextLong();
             default -> {}
           }
           attach(src, r);

@@ -44,7 +44,9 @@ public record GeneratorConfig(
   /** Output encodings. */
   public enum Format {
     JSONL,
-    AVRO;
+    AVRO,
+    /** Avro binary ChannelEvents as Kafka record values (see {@code KafkaTarget}). */
+    KAFKA;
 
     /** Lower-case name, as given on the command line and written to the ground truth. */
     public String label() {
@@ -53,6 +55,9 @@ public record GeneratorConfig(
 
     /** File name extension, without the dot. */
     public String extension(boolean gzip) {
+      if (this == KAFKA) {
+        throw new IllegalStateException("Kafka output has no files");
+      }
       return this == AVRO ? "avro" : gzip ? "jsonl.gz" : "jsonl";
     }
   }

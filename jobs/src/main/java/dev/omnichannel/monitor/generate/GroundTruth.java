@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.generate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -101,14 +102,23 @@ public record GroundTruth(
   /**
    * A planted bad record.
    *
-   * @param file the file name within {@code events/}
-   * @param line the 1-based line (JSON Lines) or record index (Avro) within the file
+   * @param file the file name within {@code events/}; null for Kafka
+   * @param line the 1-based line (JSON Lines) or record index (Avro) within the file; for Kafka the
+   *     record's offset
    * @param eventId the record's event id, or null when it has none that is usable
    * @param expected dead_letter, duplicate or accepted
    * @param reasonCode the dead-letter reason, else null
+   * @param source for Kafka, the record's {@code kafka:<topic>/<partition>/<offset>}, which is the
+   *     {@code source} of its dead letter; absent for files
    */
   public record BadRecord(
-      String file, long line, String eventId, String kind, String expected, String reasonCode) {}
+      String file,
+      long line,
+      String eventId,
+      String kind,
+      String expected,
+      String reasonCode,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String source) {}
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper()

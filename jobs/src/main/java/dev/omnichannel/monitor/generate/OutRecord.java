@@ -14,6 +14,10 @@ final class OutRecord {
   long altTime;
   Ident[] altIds;
   double cut;
+
+  /** Seed of the bytes of a {@link BadKind#RANDOM_BYTES} or {@link BadKind#WRONG_SCHEMA} record. */
+  long salt;
+
   OutRecord next;
 
   OutRecord(GenEvent ev, BadKind kind, String freshId) {
@@ -30,7 +34,8 @@ final class OutRecord {
   String reportedId() {
     if (kind == BadKind.MALFORMED_JSON
         || kind == BadKind.MISSING_EVENT_ID
-        || kind == BadKind.EMPTY_EVENT_ID) {
+        || kind == BadKind.EMPTY_EVENT_ID
+        || (kind != null && kind.kafkaOnly())) {
       return null;
     }
     return id();

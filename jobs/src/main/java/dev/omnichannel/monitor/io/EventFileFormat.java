@@ -11,7 +11,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -230,7 +229,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         }
         reuse = stream.next(reuse);
         index++;
-        return new RawRecord(file + ":" + index, GenericData.get().toString(reuse), null);
+        return new RawRecord(file + ":" + index, AvroJson.render(reuse), null);
       } catch (IOException | RuntimeException e) {
         // A corrupt file or block: everything from here on is unreadable. Count it once.
         failed = true;

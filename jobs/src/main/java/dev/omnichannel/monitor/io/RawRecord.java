@@ -2,10 +2,13 @@ package dev.omnichannel.monitor.io;
 
 /**
  * One input record exactly as read, before decoding: where it came from and its text. Avro records
- * are rendered as JSON text so that one decoder serves every encoding.
+ * are rendered as JSON text so that one decoder serves every encoding. A Flink POJO.
  */
 public class RawRecord {
-  /** Where the record came from: {@code file:line} (Avro: {@code file:record-index}). */
+  /**
+   * Where the record came from: {@code file:line} (Avro files: {@code file:record-index}; Kafka:
+   * {@code kafka:topic/partition/offset}).
+   */
   public String source;
 
   /** The record's text (a JSON object when well-formed), at most {@link #MAX_PAYLOAD} chars. */
@@ -16,6 +19,13 @@ public class RawRecord {
    * over the size limit): a dead-letter reason such as {@code record_too_large: 2000000 bytes}.
    */
   public String readError;
+
+  /**
+   * When the source stored the record, in epoch milliseconds: the Kafka record timestamp
+   * (CreateTime or LogAppendTime, as the topic is configured). Null for files and for Kafka records
+   * without a timestamp.
+   */
+  public Long sourceTimestamp;
 
   /** Largest record accepted, in bytes. Larger records become dead letters. */
   public static final int MAX_RECORD_BYTES = 1 << 20;
@@ -29,5 +39,10 @@ public class RawRecord {
     this.source = source;
     this.payload = payload;
     this.readError = readError;
+  }
+
+  public RawRecord(String source, String payload, String readError, Long sourceTimestamp) {
+    this(source, payload, readError);
+    this.sourceTimestamp = sourceTimestamp;
   }
 }

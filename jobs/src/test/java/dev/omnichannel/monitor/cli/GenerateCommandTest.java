@@ -132,9 +132,46 @@ class GenerateCommandTest {
   }
 
   @Test
+  void shouldRejectBadKafkaFlagsNamingThem() {
+    String o = tmp.resolve("k").toString();
+    assertError(run("--output", o, "--kafka", "127.0.0.1:9092"), "--kafka needs --topic NAME");
+    assertError(run("--output", o, "--topic", "events"), "--topic applies to --kafka only");
+    assertError(
+        run("--output", o, "--kafka-property", "acks=1"),
+        "--kafka-property applies to --kafka only");
+    assertError(
+        run("--output", o, "--kafka", "127.0.0.1:9092", "--topic", "t", "--format", "avro"),
+        "--kafka writes Avro binary records; --format and --gzip apply to files only");
+    assertError(
+        run("--kafka", "127.0.0.1:9092", "--topic", "t"),
+        "--output DIR is required for ground-truth.json (or give --no-ground-truth)");
+    assertError(
+        run("--output", o, "--kafka", "broker-without-port", "--topic", "t"),
+        "Kafka bootstrap servers 'broker-without-port': 'broker-without-port' is not host:port");
+    assertError(
+        run("--output", o, "--kafka", "127.0.0.1:9092", "--topic", "bad topic"),
+        "Kafka topic 'bad topic' is not a valid topic name (letters, digits, . _ -)");
+    assertError(
+        run("--output", o, "--kafka", "127.0.0.1:9092", "--topic", "t", "--kafka-property", "acks"),
+        "Kafka property 'acks' is not KEY=VALUE");
+    assertError(
+        run(
+            "--output",
+            o,
+            "--kafka",
+            "127.0.0.1:9092",
+            "--topic",
+            "t",
+            "--kafka-property",
+            "bootstrap.servers=x:1"),
+        "Kafka property 'bootstrap.servers' cannot be passed through: it is set by its own option");
+    assertThat(tmp.resolve("k")).doesNotExist();
+  }
+
+  @Test
   void shouldReportUsageErrorsWithExitCodeTwo() {
     assertThat(run("--customers", "5")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing required option: '--output=DIR'");
+    assertThat(err.toString()).contains("--output DIR is required");
     assertThat(run("--output", "o", "--customers", "many")).isEqualTo(2);
     assertThat(err.toString()).contains("'many' is not an int");
     assertThat(run("--output", "o", "--start", "2026-13-01")).isEqualTo(2);

@@ -54,7 +54,9 @@ class GeneratorBadRecordsTest {
     long records = data.truth.counts().records();
     long bad = data.truth.badRecords().size();
     assertThat((double) bad / records).isCloseTo(0.15, org.assertj.core.data.Offset.offset(0.005));
-    for (BadKind kind : BadKind.values()) {
+    List<BadKind> kinds = Generator.kinds(Format.JSONL);
+    assertThat(kinds).hasSize(15);
+    for (BadKind kind : kinds) {
       assertThat(countKind(data.truth, kind.name()))
           .as(kind.name())
           .isBetween(bad / 15, bad / 15 + 1);
@@ -81,7 +83,8 @@ class GeneratorBadRecordsTest {
 
   @Test
   void shouldPutEveryBadRecordWhereTheGroundTruthSaysJsonl() throws IOException {
-    checkBadRecords(GeneratedData.load(generate(CFG, "jsonl")), BadKind.values().length);
+    checkBadRecords(
+        GeneratedData.load(generate(CFG, "jsonl")), Generator.kinds(Format.JSONL).size());
   }
 
   @Test
@@ -96,6 +99,34 @@ class GeneratorBadRecordsTest {
             "MISSING_EVENT_TIME",
             "UNKNOWN_CHANNEL",
             "UNKNOWN_EVENT_TYPE");
+  }
+
+  @Test
+  void shouldGiveEachFormatTheKindsItCanCarry() {
+    assertThat(Generator.kinds(Format.KAFKA))
+        .containsExactly(
+            BadKind.EMPTY_EVENT_ID,
+            BadKind.ABSURD_TIMESTAMP_1970,
+            BadKind.ABSURD_TIMESTAMP_2999,
+            BadKind.BLOCKED_IDENTITY_ONLY,
+            BadKind.EMPTY_IDENTITIES,
+            BadKind.NAN_VALUE,
+            BadKind.HUGE_VALUE,
+            BadKind.BAD_SENTIMENT,
+            BadKind.UNKNOWN_CHANNEL,
+            BadKind.UNKNOWN_EVENT_TYPE,
+            BadKind.EXACT_DUPLICATE,
+            BadKind.OUT_OF_ORDER,
+            BadKind.RANDOM_BYTES,
+            BadKind.TRUNCATED_AVRO,
+            BadKind.WRONG_SCHEMA,
+            BadKind.TOMBSTONE,
+            BadKind.OVERSIZED_RECORD);
+    assertThat(Generator.kinds(Format.AVRO)).hasSize(10).allMatch(k -> k.avro && k.kafka);
+    assertThat(Generator.kinds(Format.JSONL)).hasSize(15).noneMatch(BadKind::kafkaOnly);
+    assertThatThrownBy(() -> Generator.generate(CFG.withFormat(Format.KAFKA, false), tmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("format kafka needs a Kafka target");
   }
 
   @Test

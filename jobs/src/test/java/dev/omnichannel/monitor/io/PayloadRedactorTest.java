@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class PayloadRedactorTest {
   private final Pseudonymiser p =
@@ -34,5 +36,18 @@ class PayloadRedactorTest {
   void shouldKeepPayloadsWithoutPersonalData() {
     String line = "{\"event_id\":\"e1\",\"event_time\":1767607200000,\"identities\":[]}";
     assertThat(redactor.redact(line)).isEqualTo(line);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.SECONDS)
+  void shouldScrubLongRunsWithoutAnAtInLinearTime() {
+    // Base64 of padding: one 64K run of local-part characters and a '+', no '@'
+    String base64 = "base64:+" + "eHh4".repeat(16_000);
+    assertThat(redactor.redact(base64)).isEqualTo(base64);
+    String mixed = "x".repeat(50_000) + " a.b+c@example.com " + "y".repeat(50_000) + "@";
+    assertThat(redactor.redact(mixed))
+        .doesNotContain("a.b+c@example.com")
+        .contains("hmac:")
+        .startsWith("x".repeat(50_000) + " hmac:");
   }
 }

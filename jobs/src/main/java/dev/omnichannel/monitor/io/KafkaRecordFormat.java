@@ -1,0 +1,196 @@
+package dev.omnichannel.monitor.io;
+
+import dev.omnichannel.monitor.avro.ChannelEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads Kafka records whose values are Avro binary {@link ChannelEvent}s into {@link RawRecord}s,
+ * for the {@code KafkaSource}. One record in, exactly one out; nothing here throws on bad input.
+ *
+ * <p>A value is one Avro binary datum of {@link ChannelEvent#getClassSchema()}: no container file,
+ * no schema registry. Avro's single-object encoding ({@code C3 01}, the schema's CRC-64-AVRO
+ * fingerprint, then the datum, as {@code ChannelEvent.toByteBuffer()} writes it) is accepted too;
+ * the two cannot be confused, because a bare datum never starts with {@code C3 01}.
+ *
+ * <p>Out: {@code source = "kafka:<topic>/<partition>/<offset>"}, {@code sourceTimestamp} = the
+ * record timestamp, and {@code payload} = the event rendered as JSON text by {@link AvroJson}, the
+ * same text the Avro file reader produces, so that {@link EventDecoder} validates every encoding
+ * alike. A value that is not exactly one such datum (a tombstone, bytes that do not decode, bytes
+ * left over after a complete record, which is what a record of another schema often gives, or an
+ * unknown single-object fingerprint) gets {@code readError = "malformed_record: ..."}; a value over
+ * {@link RawRecord#MAX_RECORD_BYTES} gets {@code record_too_large: N bytes}. Their payload is
+ * {@code "base64:"} + the Base64 of the raw bytes, cut to {@link RawRecord#MAX_PAYLOAD} chars, with
+ * email- and phone-like ASCII runs masked by {@code '*'} ({@link PayloadRedactor#maskRawBytes}).
+ */
+public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema<RawRecord> {
+  private static final long serialVersionUID = 1L;
+
+  /** Prefix of a payload that holds raw bytes as Base64. */
+  public static final String BASE64_PREFIX = "base64:";
+
+  private static final Schema SCHEMA = ChannelEvent.getClassSchema();
+  private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
+  private static final int SINGLE_OBJECT_HEADER = 10;
+
+  /** Raw bytes that fit in a Base64 payload of at most MAX_PAYLOAD chars. */
+  private static final int MAX_PAYLOAD_BYTES =
+      (RawRecord.MAX_PAYLOAD - BASE64_PREFIX.length()) / 4 * 3;
+
+  private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
+
+  private transient AvroBinaryCheck check;
+  private transient GenericDatumReader<GenericRecord> reader;
+  private transient BinaryDecoder decoder;
+  private transient GenericRecord reuse;
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+    out.collect(
+        read(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp() < 0 ? null : record.timestamp(),
+            record.value()));
+  }
+
+  @Override
+  public TypeInformation<RawRecord> getProducedType() {
+    return TypeInformation.of(RawRecord.class);
+  }
+
+  /** The {@link RawRecord} of one Kafka record value ({@code null} for a tombstone). */
+  public RawRecord read(String topic, int partition, long offset, Long timestamp, byte[] value) {
+    String source = source(topic, partition, offset);
+    if (value == null) {
+      return new RawRecord(
+          source, "", DeadLetterReason.MALFORMED_RECORD.with("null value (tombstone)"), timestamp);
+    }
+    if (value.length > RawRecord.MAX_RECORD_BYTES) {
+      return new RawRecord(
+          source,
+          base64(value),
+          DeadLetterReason.RECORD_TOO_LARGE.with(value.length + " bytes"),
+          timestamp);
+    }
+    String problem;
+    try {
+      problem = decode(value);
+    } catch (IOException | RuntimeException e) {
+      problem = "undecodable Avro: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    if (problem != null) {
+      return new RawRecord(
+          source, base64(value), DeadLetterReason.MALFORMED_RECORD.with(clip(problem)), timestamp);
+    }
+    return new RawRecord(source, AvroJson.render(reuse), null, timestamp);
+  }
+
+  /** Decodes {@code value} into {@link #reuse}; returns why it cannot be, or null. */
+  private String decode(byte[] value) throws IOException {
+    if (check == null) {
+      check = new AvroBinaryCheck();
+      reader = new GenericDatumReader<>(SCHEMA);
+    }
+    int start = 0;
+    if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
+      if (value.length < SINGLE_OBJECT_HEADER) {
+        return "truncated single-object header";
+      }
+      long fingerprint = 0;
+      for (int i = 9; i >= 2; i--) {
+        fingerprint = (fingerprint << 8) | (value[i] & 0xFF);
+      }
+      if (fingerprint != FINGERPRINT) {
+        return String.format(
+            "single-object encoding of another schema (fingerprint %016x)", fingerprint);
+      }
+      start = SINGLE_OBJECT_HEADER;
+    }
+    if (value.length == start) {
+      return "empty value";
+    }
+    String problem = check.check(SCHEMA, value, start, value.length);
+    if (problem != null) {
+      return "not an Avro ChannelEvent: " + problem;
+    }
+    decoder = DecoderFactory.get().binaryDecoder(value, start, value.length - start, decoder);
+    reuse = reader.read(reuse, decoder);
+    return decoder.isEnd() ? null : "bytes left after a complete record";
+  }
+
+  /** {@code kafka:<topic>/<partition>/<offset>}, the source of a record in dead letters. */
+  public static String source(String topic, int partition, long offset) {
+    return "kafka:" + topic + "/" + partition + "/" + offset;
+  }
+
+  /**
+   * {@code "base64:"} + Base64 of the bytes, with email- and phone-like ASCII runs masked, cut to
+   * whole Base64 groups that fit in {@link RawRecord#MAX_PAYLOAD} chars.
+   */
+  static String base64(byte[] value) {
+    int n = Math.min(value.length, MAX_PAYLOAD_BYTES);
+    byte[] masked = PayloadRedactor.maskRawBytes(value, n);
+    return BASE64_PREFIX
+        + Base64.getEncoder().encodeToString(n == masked.length ? masked : slice(masked, n));
+  }
+
+  /** The bytes of a {@code base64:} payload; throws IllegalArgumentException for other text. */
+  public static byte[] payloadBytes(String payload) {
+    if (payload == null || !payload.startsWith(BASE64_PREFIX)) {
+      throw new IllegalArgumentException("not a base64: payload: " + clip(String.valueOf(payload)));
+    }
+    return Base64.getDecoder().decode(payload.substring(BASE64_PREFIX.length()));
+  }
+
+  /** The Avro binary datum of {@code event}, as producers of the input topic write it. */
+  public static byte[] encode(ChannelEvent event) {
+    return WRITER.get().write(event);
+  }
+
+  private static byte[] slice(byte[] b, int n) {
+    byte[] out = new byte[n];
+    System.arraycopy(b, 0, out, 0, n);
+    return out;
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "…";
+  }
+
+  /** A reusable Avro binary writer of ChannelEvents. */
+  private static final class Writer {
+    private final SpecificDatumWriter<ChannelEvent> writer =
+        new SpecificDatumWriter<>(ChannelEvent.class);
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    private BinaryEncoder encoder;
+
+    byte[] write(ChannelEvent event) {
+      bytes.reset();
+      encoder = EncoderFactory.get().binaryEncoder(bytes, encoder);
+      try {
+        writer.write(event, encoder);
+        encoder.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return bytes.toByteArray();
+    }
+  }
+}

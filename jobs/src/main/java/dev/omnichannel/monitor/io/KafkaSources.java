@@ -1,0 +1,52 @@
+package dev.omnichannel.monitor.io;
+
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Builds the job's {@code KafkaSource} of {@link RawRecord}s ({@link KafkaRecordFormat}) from
+ * {@link KafkaOptions}.
+ *
+ * <p>Topics must exist before the job starts: the source's enumerator fails on an unknown topic
+ * (and a job restarts forever). With fewer partitions than source subtasks, give the watermark
+ * strategy {@code withIdleness}, or the idle subtasks hold the watermark back.
+ */
+public final class KafkaSources {
+  private KafkaSources() {}
+
+  /** The source of {@code options}. */
+  @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
+  public static KafkaSource<RawRecord> source(KafkaOptions options) {
+    Properties props = new Properties();
+    props.putAll(options.properties());
+    KafkaSourceBuilder<RawRecord> b =
+        KafkaSource.<RawRecord>builder()
+            .setProperties(props)
+            .setBootstrapServers(options.bootstrapServers())
+            .setGroupId(options.groupId())
+            .setDeserializer(new KafkaRecordFormat());
+    if (!options.properties().containsKey("client.id.prefix")) {
+      b.setClientIdPrefix(options.groupId());
+    }
+    if (options.topicPattern() != null) {
+      b.setTopicPattern(Pattern.compile(options.topicPattern()));
+    } else {
+      b.setTopics(options.topics());
+    }
+    b.setStartingOffsets(
+        switch (options.start()) {
+          case EARLIEST -> OffsetsInitializer.earliest();
+          case LATEST -> OffsetsInitializer.latest();
+          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+          case TIMESTAMP -> OffsetsInitializer.timestamp(options.startTimestamp());
+        });
+    if (options.bounded()) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.omnichannel.monitor.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class KafkaOptionsTest {
+  private static final String B = "127.0.0.1:9092";
+
+  @Test
+  void shouldDefaultToCommittedOffsetsUnboundedAndTheJobsGroup() {
+    KafkaOptions o = KafkaOptions.topics(B, "events");
+    assertThat(o.groupId()).isEqualTo("omnichannel-monitor");
+    assertThat(o.start()).isEqualTo(KafkaOptions.Start.COMMITTED);
+    assertThat(o.bounded()).isFalse();
+    assertThat(o.properties()).isEmpty();
+  }
+
+  @Test
+  void shouldParseStartingOffsets() {
+    KafkaOptions o = KafkaOptions.topics(B, "events");
+    assertThat(o.withStartingOffsets("Earliest").start()).isEqualTo(KafkaOptions.Start.EARLIEST);
+    assertThat(o.withStartingOffsets("latest").start()).isEqualTo(KafkaOptions.Start.LATEST);
+    KafkaOptions t = o.withStartingOffsets("timestamp:1767225600000");
+    assertThat(t.start()).isEqualTo(KafkaOptions.Start.TIMESTAMP);
+    assertThat(t.startTimestamp()).isEqualTo(1767225600000L);
+  }
+
+  @Test
+  void shouldRejectBadValuesNamingThem() {
+    KafkaOptions o = KafkaOptions.topics(B, "events");
+    assertThatThrownBy(() -> o.withStartingOffsets("yesterday"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Kafka starting offsets 'yesterday' must be earliest, latest, committed or"
+                + " timestamp:<epoch-ms>");
+    assertThatThrownBy(() -> o.withStartingOffsets("timestamp:soon"))
+        .hasMessageContaining("'timestamp:soon': the timestamp must be epoch milliseconds");
+    assertThatThrownBy(() -> o.withStartingOffsets("timestamp:-5"))
+        .hasMessageContaining("'timestamp:-5'");
+    assertThatThrownBy(() -> KafkaOptions.topics("localhost", "events"))
+        .hasMessage("Kafka bootstrap servers 'localhost': 'localhost' is not host:port");
+    assertThatThrownBy(() -> KafkaOptions.topics("a:1,b:99999", "events"))
+        .hasMessage("Kafka bootstrap servers 'a:1,b:99999': 'b:99999' is not host:port");
+    assertThatThrownBy(() -> KafkaOptions.topics(" ", "events"))
+        .hasMessage("Kafka bootstrap servers are missing");
+    assertThatThrownBy(() -> KafkaOptions.topics(B))
+        .hasMessage("no Kafka topic given: name the topics or a topic pattern");
+    assertThatThrownBy(() -> KafkaOptions.topics(B, "a b"))
+        .hasMessage("Kafka topic 'a b' is not a valid topic name (letters, digits, . _ -)");
+    assertThatThrownBy(() -> KafkaOptions.topicPattern(B, "events-("))
+        .hasMessageStartingWith("Kafka topic pattern 'events-(' is not a regular expression");
+    assertThatThrownBy(
+            () -> new KafkaOptions(B, List.of("a"), "a.*", "g", "earliest", false, Map.of()))
+        .hasMessageStartingWith("give Kafka topics or a topic pattern, not both");
+    assertThatThrownBy(() -> o.withGroupId("")).hasMessage("Kafka group id '' is empty");
+    assertThatThrownBy(() -> o.withProperty("group.id", "other"))
+        .hasMessage(
+            "Kafka property 'group.id' cannot be passed through: it is set by its own option");
+    assertThatThrownBy(() -> KafkaOptions.parseProperties(List.of("=x")))
+        .hasMessage("Kafka property '=x' is not KEY=VALUE");
+  }
+
+  @Test
+  void shouldParseAndStripProperties() {
+    assertThat(KafkaOptions.parseProperties(List.of("sasl.jaas.config=a=b c", "x=")))
+        .containsExactly(Map.entry("sasl.jaas.config", "a=b c"), Map.entry("x", ""));
+    assertThat(
+            KafkaOptions.stripPrefix(
+                Map.of("kafka.security.protocol", "SASL_SSL", "other", "1", "kafka.", "z"),
+                "kafka."))
+        .containsExactly(Map.entry("security.protocol", "SASL_SSL"));
+  }
+
+  @Test
+  void shouldBuildASerializableSource() throws Exception {
+    KafkaOptions o =
+        KafkaOptions.topics(B, "events", "more")
+            .withStartingOffsets("earliest")
+            .withBounded(true)
+            .withProperty("security.protocol", "PLAINTEXT");
+    KafkaOptions copy = InstantiationUtil.clone(o);
+    assertThat(copy).isEqualTo(o);
+    KafkaSource<RawRecord> source = KafkaSources.source(o);
+    assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+    assertThat(InstantiationUtil.clone(source)).isNotNull();
+    assertThat(source.getProducedType().getTypeClass()).isEqualTo(RawRecord.class);
+    KafkaSource<RawRecord> pattern =
+        KafkaSources.source(
+            KafkaOptions.topicPattern(B, "events-.*").withStartingOffsets("timestamp:0"));
+    assertThat(pattern.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+  }
+}
