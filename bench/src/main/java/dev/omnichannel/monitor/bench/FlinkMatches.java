@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.patterns.PatternStage;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ public final class FlinkMatches {
 
   public static Map<String, Map<String, List<List<String>>>> collect(
       List<EventRow> events, PatternCatalogue catalogue) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env =
+        LocalFlink.environment(new org.apache.flink.configuration.Configuration());
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     env.setParallelism(1);
     Map<String, Map<String, List<List<String>>>> out = new TreeMap<>();

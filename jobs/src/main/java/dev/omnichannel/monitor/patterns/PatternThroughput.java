@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.patterns;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +53,8 @@ public final class PatternThroughput {
   private static double run(
       List<EventRow> events, PatternCatalogue catalogue, int parallelism, Map<String, Long> counts)
       throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env =
+        LocalFlink.environment(new org.apache.flink.configuration.Configuration());
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     env.setParallelism(parallelism);
     DataStream<EventRow> in = env.fromData(events, TypeInformation.of(EventRow.class));

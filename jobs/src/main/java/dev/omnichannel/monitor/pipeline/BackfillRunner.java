@@ -40,7 +40,7 @@ public final class BackfillRunner {
 
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    StreamExecutionEnvironment env = LocalFlink.environment(conf);
     env.setParallelism(config.parallelism());
 
     BackfillPipeline pipeline = new BackfillPipeline(config);

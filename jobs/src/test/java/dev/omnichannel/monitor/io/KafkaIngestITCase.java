@@ -7,6 +7,7 @@ import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.pipeline.DecodeFunction;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
 import dev.omnichannel.monitor.pipeline.Tags;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,7 @@ class KafkaIngestITCase {
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(loopbackOnly())
+              .setConfiguration(LocalFlink.loopback(new Configuration()))
               .build());
 
   private static KafkaBroker broker;
@@ -330,18 +331,6 @@ class KafkaIngestITCase {
       }
     }
     return new Result(ids, letters);
-  }
-
-  /** Flink's blob server, shuffle, REST and collect-sink sockets on 127.0.0.1 only. */
-  private static Configuration loopbackOnly() {
-    Configuration c = new Configuration();
-    c.setString("jobmanager.bind-host", "127.0.0.1");
-    c.setString("jobmanager.rpc.address", "127.0.0.1");
-    c.setString("taskmanager.bind-host", "127.0.0.1");
-    c.setString("taskmanager.host", "127.0.0.1");
-    c.setString("rest.bind-address", "127.0.0.1");
-    c.setString("rest.address", "127.0.0.1");
-    return c;
   }
 
   private static byte[] otherSchema(int i) throws Exception {

@@ -32,6 +32,9 @@ class BuiltinPatternsTest {
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
+              .setConfiguration(
+                  dev.omnichannel.monitor.pipeline.LocalFlink.loopback(
+                      new org.apache.flink.configuration.Configuration()))
               .build());
 
   static final long T0 = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();

@@ -9,6 +9,7 @@ import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +156,7 @@ class StreamEqualsBackfillITCase {
             Duration.ofDays(2), Duration.ZERO, Duration.ofDays(1), stitchDelay, Duration.ofDays(7));
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    StreamExecutionEnvironment env = LocalFlink.environment(conf);
     env.setParallelism(2);
     env.enableCheckpointing(failOnce ? 200 : 1000);
     if (failOnce) {

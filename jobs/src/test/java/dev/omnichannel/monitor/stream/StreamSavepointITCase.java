@@ -10,6 +10,7 @@ import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class StreamSavepointITCase {
     if (restoreFrom != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    StreamExecutionEnvironment env = LocalFlink.environment(conf);
     env.setParallelism(2);
     env.enableCheckpointing(500);
     BackfillConfig config =
