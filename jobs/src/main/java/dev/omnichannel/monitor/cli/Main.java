@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       GenerateCommand.class,
       BackfillCommand.class,
+      StreamCommand.class,
       BenchCommand.class,
       AttributeCommand.class,
       CommandLine.HelpCommand.class

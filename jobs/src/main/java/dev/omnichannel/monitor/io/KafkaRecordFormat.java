@@ -99,7 +99,10 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
       return new RawRecord(
           source, base64(value), DeadLetterReason.MALFORMED_RECORD.with(clip(problem)), timestamp);
     }
-    return new RawRecord(source, AvroJson.render(reuse), null, timestamp);
+    RawRecord raw = new RawRecord(source, AvroJson.render(reuse), null, timestamp);
+    Object t = reuse.get("event_time");
+    raw.eventTime = t instanceof Long l ? l : null;
+    return raw;
   }
 
   /** Decodes {@code value} into {@link #reuse}; returns why it cannot be, or null. */

@@ -27,6 +27,12 @@ public class RawRecord {
    */
   public Long sourceTimestamp;
 
+  /**
+   * The record's {@code event_time} when the reader could already see it (Kafka: a well-formed Avro
+   * record), for watermarks in the source; null otherwise. The decoder still validates it.
+   */
+  public Long eventTime;
+
   /** Largest record accepted, in bytes. Larger records become dead letters. */
   public static final int MAX_RECORD_BYTES = 1 << 20;
 

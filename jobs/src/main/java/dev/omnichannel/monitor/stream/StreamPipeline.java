@@ -76,8 +76,38 @@ public final class StreamPipeline {
     return max;
   }
 
-  /** Wires the dataflow on {@code raw}. */
+  /** Wires the dataflow on {@code raw}, with watermarks assigned after decoding. */
   public Streams wire(DataStream<RawRecord> raw) {
+    return wire(raw, false);
+  }
+
+  /**
+   * The source's watermark strategy: event time read by the source ({@link RawRecord#eventTime}),
+   * so watermarks are kept per Kafka partition and a partition that is read ahead does not make the
+   * others late. Records without a readable time do not move the watermark.
+   */
+  public WatermarkStrategy<RawRecord> sourceWatermarks() {
+    // Only plausible times move the watermark: one record from the year 2300 would otherwise
+    // make every later record of its partition late.
+    long from = config.validation().plausibleFrom().toEpochMilli();
+    long to = config.validation().plausibleTo().toEpochMilli();
+    WatermarkStrategy<RawRecord> w =
+        WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner(
+                (r, t) ->
+                    r.eventTime != null && r.eventTime >= from && r.eventTime < to
+                        ? r.eventTime
+                        : Long.MIN_VALUE);
+    return settings.idleness().isZero() ? w : w.withIdleness(settings.idleness());
+  }
+
+  /**
+   * Wires the dataflow on {@code raw}.
+   *
+   * @param watermarksFromSource true when {@code raw} already carries event-time timestamps and
+   *     watermarks ({@link #sourceWatermarks()}); false to assign them after decoding
+   */
+  public Streams wire(DataStream<RawRecord> raw, boolean watermarksFromSource) {
     Duration delay = settings.stitchDelay();
     SingleOutputStreamOperator<ChannelEvent> decoded =
         raw.process(
@@ -93,11 +123,15 @@ public final class StreamPipeline {
     if (!settings.idleness().isZero()) {
       watermarks = watermarks.withIdleness(settings.idleness());
     }
+    DataStream<ChannelEvent> timed =
+        watermarksFromSource
+            ? decoded
+            : decoded
+                .assignTimestampsAndWatermarks(watermarks)
+                .uid("watermarks")
+                .name("event-time watermarks");
     SingleOutputStreamOperator<ChannelEvent> onTime =
-        decoded
-            .assignTimestampsAndWatermarks(watermarks)
-            .uid("watermarks")
-            .name("event-time watermarks")
+        timed
             .process(new LateFilterFunction(settings.allowedLateness()))
             .uid("late-filter")
             .name("set late events aside");

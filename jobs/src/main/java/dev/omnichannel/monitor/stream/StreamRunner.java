@@ -1,0 +1,198 @@
+package dev.omnichannel.monitor.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.io.KafkaOptions;
+import dev.omnichannel.monitor.io.KafkaSources;
+import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.LocalFlink;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs stream mode: Kafka in, Parquet tables (committed on checkpoints) out, alerts and optionally
+ * dead letters to Kafka topics. Checkpoints are exactly-once, kept on cancellation, and the job
+ * restarts with exponential back-off after a failure.
+ */
+public final class StreamRunner {
+  private StreamRunner() {}
+
+  /**
+   * How to run.
+   *
+   * @param checkpointDir where checkpoints go (a URI or path reachable by every TaskManager)
+   * @param checkpointInterval how often to checkpoint; also how often Parquet files are committed
+   * @param restoreFrom a savepoint or retained checkpoint to start from, or null
+   * @param alertsTopic the topic for alerts, or null for none
+   * @param deadLetterTopic the topic that also receives dead letters (JSON), or null
+   * @param maxRestarts restarts after failures before the job fails: null for unlimited (with
+   *     exponential back-off), 0 for none
+   * @param arguments the command line, for the run summary
+   */
+  public record Run(
+      String checkpointDir,
+      Duration checkpointInterval,
+      String restoreFrom,
+      String alertsTopic,
+      String deadLetterTopic,
+      Integer maxRestarts,
+      List<String> arguments) {}
+
+  /** The job's environment with checkpointing and restarts configured. */
+  public static StreamExecutionEnvironment environment(BackfillConfig config, Run run) {
+    Configuration conf = new Configuration();
+    conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, run.checkpointInterval());
+    conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, run.checkpointDir());
+    conf.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    if (run.maxRestarts() == null) {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+    } else if (run.maxRestarts() == 0) {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    } else {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, run.maxRestarts());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+    }
+    if (run.restoreFrom() != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, run.restoreFrom());
+    }
+    StreamExecutionEnvironment env = LocalFlink.environment(conf);
+    env.setParallelism(config.parallelism());
+    return env;
+  }
+
+  /** Wires the job on {@code env}: source, pipeline, sinks. */
+  public static StreamPipeline.Streams wire(
+      StreamExecutionEnvironment env,
+      BackfillConfig config,
+      StreamSettings settings,
+      KafkaOptions kafka,
+      Run run) {
+    StreamPipeline pipeline = new StreamPipeline(config, settings, run.arguments());
+    DataStream<RawRecord> raw =
+        env.fromSource(KafkaSources.source(kafka), pipeline.sourceWatermarks(), "kafka")
+            .uid("source-kafka")
+            .name("read Kafka");
+    StreamPipeline.Streams streams = pipeline.wire(raw, true);
+    StreamPipeline.sinkParquet(streams, Path.of(config.output()).toUri().toString());
+    if (run.alertsTopic() != null) {
+      streams
+          .alerts()
+          .sinkTo(kafkaSink(kafka, run.alertsTopic(), new AlertKey(), "alerts-" + config.runId()))
+          .uid("sink-alerts")
+          .name("alerts to Kafka");
+    }
+    if (run.deadLetterTopic() != null) {
+      streams
+          .tables()
+          .deadLetters()
+          .map(StreamRunner::deadLetterJson)
+          .name("dead letters as JSON")
+          .sinkTo(kafkaSink(kafka, run.deadLetterTopic(), null, "dlq-" + config.runId()))
+          .uid("sink-dead-letter-topic")
+          .name("dead letters to Kafka");
+    }
+    return streams;
+  }
+
+  /** Runs the job until it ends (a bounded read) or is stopped. */
+  public static JobExecutionResult run(
+      BackfillConfig config, StreamSettings settings, KafkaOptions kafka, Run run)
+      throws Exception {
+    StreamExecutionEnvironment env = environment(config, run);
+    wire(env, config, settings, kafka, run);
+    return env.execute("omnichannel-monitor stream " + config.runId());
+  }
+
+  /**
+   * An at-least-once Kafka sink of JSON strings: a record is resent after a restart rather than
+   * lost, and consumers drop repeats by its key (the alert's idempotency key). At-least-once keeps
+   * alerts visible within the watermark delay; exactly-once would hold them until the next
+   * checkpoint commits its transaction.
+   */
+  static KafkaSink<String> kafkaSink(
+      KafkaOptions kafka, String topic, SerializationSchema<String> key, String clientId) {
+    Properties props = new Properties();
+    for (Map.Entry<String, String> e : kafka.properties().entrySet()) {
+      props.setProperty(e.getKey(), e.getValue());
+    }
+    props.setProperty("client.id", clientId);
+    return KafkaSink.<String>builder()
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setKafkaProducerConfig(props)
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(new JsonRecords(topic, key))
+        .build();
+  }
+
+  /** JSON strings as Kafka records on one topic, keyed by {@code key} (or without a key). */
+  static final class JsonRecords implements KafkaRecordSerializationSchema<String> {
+    private final String topic;
+    private final SerializationSchema<String> key;
+
+    JsonRecords(String topic, SerializationSchema<String> key) {
+      this.topic = topic;
+      this.key = key;
+    }
+
+    @Override
+    public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> serialize(
+        String json, KafkaSinkContext context, Long timestamp) {
+      // No record timestamp: the producer stamps the send time. The Flink timestamp is the event
+      // time (old for a replay, and a minimum for records without one), which time-based
+      // retention would delete at once, and which Kafka refuses when negative.
+      return new org.apache.kafka.clients.producer.ProducerRecord<>(
+          topic,
+          null,
+          null,
+          key == null ? null : key.serialize(json),
+          json.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The Kafka key of an alert: its idempotency key. */
+  static final class AlertKey implements SerializationSchema<String> {
+    @Override
+    public byte[] serialize(String json) {
+      return Alert.fromJson(json).alertId().getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A dead letter as one line of JSON (source, reason, payload, event_id, event_time). */
+  static String deadLetterJson(DeadLetterRow d) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("source", d.getSource());
+    n.put("reason", d.getReason());
+    n.put("payload", d.getPayload());
+    n.put("event_id", d.getEventId());
+    n.put("event_time", d.getEventTime() == null ? null : d.getEventTime().toString());
+    return n.toString();
+  }
+}
