@@ -183,6 +183,19 @@ public final class BackfillPipeline {
 
   /** Writes the streams as Parquet tables under {@code dir}. */
   public static void sinkParquet(Streams s, String dir) {
+    sinkParquet(s, dir, DeadLetterRow::getEventTime);
+  }
+
+  /**
+   * Writes the streams as Parquet tables under {@code dir}; dead letters are partitioned by {@code
+   * deadLetterDate} (the backfill: their event time, else the committer's fallback date; stream
+   * mode: their event time, else the processing date).
+   */
+  public static void sinkParquet(
+      Streams s,
+      String dir,
+      org.apache.flink.util.function.SerializableFunction<DeadLetterRow, java.time.Instant>
+          deadLetterDate) {
     s.events()
         .sinkTo(ParquetSinks.sink(dir, "events", EventRow.class, EventRow::getEventTime))
         .uid("sink-events")
@@ -223,9 +236,7 @@ public final class BackfillPipeline {
         .uid("sink-identity-merges")
         .name("identity_merges parquet");
     s.deadLetters()
-        .sinkTo(
-            ParquetSinks.sink(
-                dir, "dead_letters", DeadLetterRow.class, DeadLetterRow::getEventTime))
+        .sinkTo(ParquetSinks.sink(dir, "dead_letters", DeadLetterRow.class, deadLetterDate))
         .uid("sink-dead-letters")
         .name("dead_letters parquet");
   }

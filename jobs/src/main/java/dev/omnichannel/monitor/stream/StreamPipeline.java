@@ -268,7 +268,10 @@ public final class StreamPipeline {
 
   /** Writes the tables as Parquet under {@code dir}, committed on checkpoints. */
   public static void sinkParquet(Streams s, String dir) {
-    BackfillPipeline.sinkParquet(s.tables(), dir);
+    BackfillPipeline.sinkParquet(
+        s.tables(),
+        dir,
+        d -> d.getEventTime() != null ? d.getEventTime() : java.time.Instant.now());
     s.lateEvents()
         .sinkTo(
             ParquetSinks.sink(dir, "late_events", LateEventRow.class, LateEventRow::getEventTime))

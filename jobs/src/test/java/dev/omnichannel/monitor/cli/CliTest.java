@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"demo", "generate", "backfill", "bench"})
+  @CsvSource({"demo", "generate", "backfill", "stream", "attribute", "bench"})
   void shouldExplainEverySubcommand(String command) {
     Run r = run(command, "--help");
     assertThat(r.code()).isZero();
@@ -224,6 +225,37 @@ class CliTest {
         .contains("10,000 rows", "12 channels", "| MARKOV order 1 | 13 |", "| MARKOV order 4 |");
     assertThat(run("bench", "--attribution-paths", "nope.csv").err())
         .contains("no such file: nope.csv");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--group-id g|give either --topic (one or more) or --topic-pattern",
+        "--topic t --topic-pattern x.*|give either --topic (one or more) or --topic-pattern",
+        "--topic t --attribution-window range|--attribution-window range covers the whole input",
+        "--topic t --starting-offsets yesterday|'yesterday'",
+        "--topic t --max-restarts -1|--max-restarts must be at least 0, got -1",
+        "--topic t --stitch-delay -5m|-5m",
+        "--topic bad/name|bad/name"
+      })
+  void streamShouldNameABadSetting(String flags, String message) throws Exception {
+    Path key = dir.resolve("k");
+    Files.writeString(key, "0123456789abcdef0123");
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "stream",
+                "--bootstrap-servers",
+                "127.0.0.1:9",
+                "--output",
+                dir.resolve("o").toString(),
+                "--hmac-key-file",
+                key.toString()));
+    args.addAll(List.of(flags.split(" ")));
+    Run r = run(args.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(message).doesNotContain("Exception", "\tat ");
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -244,6 +245,12 @@ class StreamKafkaITCase {
       table.put(f[0], reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason);
     }
     assertThat(table).isEqualTo(expected);
+    // Dead letters without a usable time go to the processing date, never to dt=unknown.
+    try (Stream<Path> parts = Files.list(streamOut.resolve("dead_letters"))) {
+      assertThat(parts.map(p -> p.getFileName().toString()))
+          .isNotEmpty()
+          .allMatch(n -> n.matches("dt=\\d{4}-\\d{2}-\\d{2}"));
+    }
     Set<String> kinds = new HashSet<>();
     truth.badRecords().forEach(b -> kinds.add(b.kind()));
     assertThat(kinds).contains("RANDOM_BYTES", "TRUNCATED_AVRO", "WRONG_SCHEMA");
