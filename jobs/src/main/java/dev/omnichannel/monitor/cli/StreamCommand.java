@@ -136,10 +136,12 @@ public class StreamCommand implements Callable<Integer> {
   @Option(
       names = "--allowed-lateness",
       paramLabel = "DURATION",
-      defaultValue = "1h",
+      defaultValue = "0s",
       converter = DurationConverter.class,
       description =
-          "Events further behind the watermark go to late_events (default: ${DEFAULT-VALUE}).")
+          "Events further behind the watermark go to late_events; every event waits this long"
+              + " (on top of the stitch delay) so that the less late ones are still taken in order"
+              + " (default: ${DEFAULT-VALUE}).")
   Duration allowedLateness;
 
   @Option(

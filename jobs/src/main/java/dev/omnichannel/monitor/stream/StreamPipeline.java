@@ -108,7 +108,10 @@ public final class StreamPipeline {
    *     watermarks ({@link #sourceWatermarks()}); false to assign them after decoding
    */
   public Streams wire(DataStream<RawRecord> raw, boolean watermarksFromSource) {
-    Duration delay = settings.stitchDelay();
+    // Events wait for identity links (the stitch delay) and for stragglers (the allowed lateness):
+    // an event behind the watermark by no more than the allowed lateness then still comes before
+    // every event released after it, so journeys and patterns see each person in order.
+    Duration delay = settings.stitchDelay().plus(settings.allowedLateness());
     SingleOutputStreamOperator<ChannelEvent> decoded =
         raw.process(
                 new DecodeFunction(

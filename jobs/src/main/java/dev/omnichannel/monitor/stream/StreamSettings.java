@@ -10,7 +10,9 @@ import java.time.Duration;
  *     (the watermark trails the largest event time by this much)
  * @param idleness a source partition without records for this long stops holding the watermark back
  *     (zero: never)
- * @param allowedLateness events behind the watermark by more than this go to {@code late_events}
+ * @param allowedLateness events behind the watermark by more than this go to {@code late_events};
+ *     events wait this long (on top of the stitch delay) before they are processed, so the ones
+ *     that come late by less are still taken in order
  * @param stitchDelay events wait this long in event time for identity links before they are given a
  *     person (see the package documentation)
  * @param dedupTtl how long an event_id is remembered for de-duplication (processing time)
@@ -40,12 +42,12 @@ public record StreamSettings(
     }
   }
 
-  /** Defaults: 1 min out of order, 1 min idleness, 1 h allowed lateness, 10 min stitch delay. */
+  /** Defaults: 1 min out of order, 1 min idleness, no allowed lateness, 10 min stitch delay. */
   public static StreamSettings defaults() {
     return new StreamSettings(
         Duration.ofMinutes(1),
         Duration.ofMinutes(1),
-        Duration.ofHours(1),
+        Duration.ZERO,
         Duration.ofMinutes(10),
         Duration.ofDays(7));
   }

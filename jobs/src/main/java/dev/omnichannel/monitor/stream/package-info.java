@@ -26,10 +26,10 @@
  *       id) order, so every run over the same input takes the same merges and rejections. A link
  *       that arrives behind the watermark (within the allowed lateness) is applied when it arrives.
  *   <li><b>Which person an event gets.</b> {@link StreamAssignFunction} holds each event until the
- *       watermark passes {@code event_time + --stitch-delay}, then writes it with the person its
- *       primary identity has at that moment: the graph has by then applied every link up to that
- *       time. So an anonymous browse followed within the stitch delay by a login is stitched to the
- *       logged-in person before any journey or pattern sees it.
+ *       watermark passes {@code event_time + --stitch-delay + --allowed-lateness}, then writes it
+ *       with the person its primary identity has at that moment: the graph has by then applied
+ *       every link up to that time. So an anonymous browse followed within the stitch delay by a
+ *       login is stitched to the logged-in person before any journey or pattern sees it.
  *   <li><b>Merges.</b> Every accepted merge is written to {@code identity_merges} (old person → new
  *       person, the linking event and its time, {@code accepted = true}); rejected links are
  *       written as in the backfill ({@code accepted = false}, the namespace limit as reason). The

@@ -1,0 +1,143 @@
+package dev.omnichannel.monitor.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.omnichannel.monitor.avro.Channel;
+import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.avro.EventType;
+import dev.omnichannel.monitor.avro.Identity;
+import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.io.KafkaOptions;
+import dev.omnichannel.monitor.io.KafkaRecordFormat;
+import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.testing.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Late and out-of-order data on a real broker: an event behind the watermark by less than the
+ * allowed lateness is processed as usual; one further behind lands in {@code late_events} with
+ * exactly how far behind it was.
+ */
+class StreamLateDataITCase {
+  private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+  private static final long MIN = 60_000L;
+
+  private static byte[] event(String id, long t) {
+    return KafkaRecordFormat.encode(
+        ChannelEvent.newBuilder()
+            .setEventId(id)
+            .setEventTime(Instant.ofEpochMilli(t))
+            .setChannel(Channel.WEB)
+            .setEventType(EventType.PAGE_VIEW)
+            .setIdentities(List.of(new Identity("cookie_id", "ck-late-test")))
+            .build());
+  }
+
+  @Test
+  void eventsShouldBeOnTimeOutOfOrderOrLateAsTheRulesSay(@TempDir Path dir) throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      broker.createTopic("events", 1);
+      List<byte[]> first = new ArrayList<>();
+      for (int i = 0; i <= 120; i += 10) {
+        first.add(event(String.format("e-%03d", i), T0 + i * MIN));
+      }
+      broker.produce("events", first);
+
+      BackfillConfig config =
+          PipelineOptions.defaults()
+              .backfillConfig(
+                  List.of(),
+                  dir.resolve("out"),
+                  null,
+                  null,
+                  1,
+                  "late-data-itcase-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8),
+                  "late-test");
+      StreamSettings settings =
+          new StreamSettings(
+              Duration.ofMinutes(1),
+              Duration.ZERO,
+              Duration.ofHours(1),
+              Duration.ZERO,
+              Duration.ofDays(1));
+      StreamRunner.Run run =
+          new StreamRunner.Run(
+              dir.resolve("checkpoints").toUri().toString(),
+              Duration.ofMillis(300),
+              null,
+              null,
+              null,
+              0,
+              List.of());
+      StreamExecutionEnvironment env = StreamRunner.environment(config, run);
+      StreamRunner.wire(
+          env,
+          config,
+          settings,
+          KafkaOptions.topics(broker.bootstrapServers(), "events")
+              .withGroupId("late-test")
+              .withStartingOffsets("earliest"),
+          run);
+      JobClient job = env.executeAsync("late data");
+      try {
+        Thread.sleep(4000); // the watermark reaches T0 + 120 min - 1 min - 1 ms
+        broker.produce(
+            "events",
+            List.of(
+                event("e-ooo", T0 + 90 * MIN), // 29 min behind the watermark: allowed
+                event("e-late", T0 - 180 * MIN), // 299 min behind: late
+                // moves the watermark on, so the allowed out-of-order event is released
+                event("e-200", T0 + 200 * MIN)));
+        Thread.sleep(4000); // a few checkpoints commit the files
+      } finally {
+        job.cancel().get();
+      }
+
+      try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+          Statement st = duck.createStatement()) {
+        Path out = dir.resolve("out");
+        List<String> late = new ArrayList<>();
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT event_id, lateness_ms FROM read_parquet('"
+                    + out.resolve("late_events")
+                    + "/**/*.parquet')")) {
+          while (rs.next()) {
+            late.add(rs.getString(1) + " " + rs.getLong(2));
+          }
+        }
+        long watermark = T0 + 120 * MIN - MIN - 1;
+        assertThat(late).containsExactly("e-late " + (watermark - (T0 - 180 * MIN)));
+        List<String> events = new ArrayList<>();
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT event_id FROM read_parquet('"
+                    + out.resolve("events")
+                    + "/**/*.parquet') ORDER BY 1")) {
+          while (rs.next()) {
+            events.add(rs.getString(1));
+          }
+        }
+        // Events wait the allowed lateness (1 h): the watermark at T0 + 199 min releases up to
+        // T0 + 139 min, the allowed out-of-order event among them, in order.
+        assertThat(events)
+            .containsExactly(
+                "e-000", "e-010", "e-020", "e-030", "e-040", "e-050", "e-060", "e-070", "e-080",
+                "e-090", "e-100", "e-110", "e-120", "e-ooo");
+      }
+    }
+  }
+}
