@@ -153,7 +153,7 @@ class StreamEqualsBackfillITCase {
                 "stream-test");
     StreamSettings settings =
         new StreamSettings(
-            Duration.ofDays(2), Duration.ZERO, Duration.ofDays(1), stitchDelay, Duration.ofDays(7));
+            Duration.ofDays(2), Duration.ZERO, Duration.ZERO, stitchDelay, Duration.ofDays(7));
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
     StreamExecutionEnvironment env = LocalFlink.environment(conf);
