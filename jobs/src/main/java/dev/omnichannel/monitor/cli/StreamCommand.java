@@ -127,7 +127,7 @@ public class StreamCommand implements Callable<Integer> {
       names = "--idleness",
       paramLabel = "DURATION",
       defaultValue = "1m",
-      converter = DurationConverter.class,
+      converter = DurationConverter.NonNegative.class,
       description =
           "A partition without records for this long stops holding the watermark back; 0s never"
               + " (default: ${DEFAULT-VALUE}).")
@@ -137,7 +137,7 @@ public class StreamCommand implements Callable<Integer> {
       names = "--allowed-lateness",
       paramLabel = "DURATION",
       defaultValue = "0s",
-      converter = DurationConverter.class,
+      converter = DurationConverter.NonNegative.class,
       description =
           "Events further behind the watermark go to late_events; every event waits this long"
               + " (on top of the stitch delay) so that the less late ones are still taken in order"
@@ -148,7 +148,7 @@ public class StreamCommand implements Callable<Integer> {
       names = "--stitch-delay",
       paramLabel = "DURATION",
       defaultValue = "10m",
-      converter = DurationConverter.class,
+      converter = DurationConverter.NonNegative.class,
       description =
           "How long events wait for identity links before they get a person; longer stitches"
               + " more live, shorter alerts sooner (default: ${DEFAULT-VALUE}).")

@@ -20,6 +20,18 @@ public final class Durations {
    * one.
    */
   public static Duration parse(String value) {
+    Duration d = parseNonNegative(value);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("'" + value + "' is not a positive duration");
+    }
+    return d;
+  }
+
+  /**
+   * Parses a duration that may be zero ({@code 0s}); an {@link IllegalArgumentException} says why
+   * {@code value} is not one.
+   */
+  public static Duration parseNonNegative(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     Duration d;
     Matcher m = SIMPLE.matcher(v);
@@ -42,8 +54,8 @@ public final class Durations {
             "'" + value + "' is not a duration (examples: 30d, 12h, 30m, 45s, 500ms, PT30M)");
       }
     }
-    if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException("'" + value + "' is not a positive duration");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("'" + value + "' is a negative duration");
     }
     return d;
   }
