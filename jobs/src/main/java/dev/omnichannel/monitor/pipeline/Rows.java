@@ -60,6 +60,30 @@ public final class Rows {
         .build();
   }
 
+  /** The late_events row of an accepted event that came {@code latenessMs} too late. */
+  public static dev.omnichannel.monitor.avro.LateEventRow lateEventRow(
+      EventRow e, long latenessMs) {
+    return dev.omnichannel.monitor.avro.LateEventRow.newBuilder()
+        .setEventId(e.getEventId())
+        .setEventTime(e.getEventTime())
+        .setChannel(e.getChannel())
+        .setEventType(e.getEventType())
+        .setIdentities(new ArrayList<>(e.getIdentities()))
+        .setSessionId(e.getSessionId())
+        .setSourceSystem(e.getSourceSystem())
+        .setOrderId(e.getOrderId())
+        .setProductId(e.getProductId())
+        .setCurrency(e.getCurrency())
+        .setCampaign(e.getCampaign())
+        .setTopic(e.getTopic())
+        .setOutcome(e.getOutcome())
+        .setValue(e.getValue())
+        .setSentiment(e.getSentiment())
+        .setAttributes(new HashMap<>(e.getAttributes()))
+        .setLatenessMs(latenessMs)
+        .build();
+  }
+
   /** The identities of an event as keys, in the order given. */
   public static List<IdentityKey> keys(List<Identity> identities) {
     List<IdentityKey> keys = new ArrayList<>(identities.size());

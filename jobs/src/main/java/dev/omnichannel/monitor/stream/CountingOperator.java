@@ -14,15 +14,22 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class CountingOperator<T> extends AbstractStreamOperator<CountDelta>
     implements OneInputStreamOperator<T, CountDelta> {
   private final String counter;
+  private final long step;
   private transient long pending;
 
   public CountingOperator(String counter) {
+    this(counter, 1);
+  }
+
+  /** Counts {@code step} per record (-1 takes records back from a counter). */
+  public CountingOperator(String counter, long step) {
     this.counter = counter;
+    this.step = step;
   }
 
   @Override
   public void processElement(StreamRecord<T> element) {
-    pending++;
+    pending += step;
   }
 
   @Override
@@ -38,7 +45,7 @@ public class CountingOperator<T> extends AbstractStreamOperator<CountDelta>
   }
 
   private void flush() {
-    if (pending > 0) {
+    if (pending != 0) {
       output.collect(new StreamRecord<>(new CountDelta(counter, pending)));
       pending = 0;
     }

@@ -12,9 +12,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Sets late events aside. In: decoded events with event-time timestamps. Out: events no more than
- * {@code allowedLateness} behind the current watermark; the others go to {@link #LATE_EVENTS} as
- * {@link LateEventRow}s with how far behind the watermark they were. Stateless.
+ * Sets late events aside. In: decoded events with event-time timestamps. Out: events less than
+ * {@code allowedLateness} behind the current watermark (an event exactly at the watermark is
+ * already behind it); the others go to {@link #LATE_EVENTS} as {@link LateEventRow}s with how far
+ * behind the watermark they were. Stateless.
  */
 public class LateFilterFunction extends ProcessFunction<ChannelEvent, ChannelEvent> {
   /** Events behind the watermark by more than the allowed lateness. */
@@ -39,7 +40,11 @@ public class LateFilterFunction extends ProcessFunction<ChannelEvent, ChannelEve
   public void processElement(ChannelEvent e, Context ctx, Collector<ChannelEvent> out) {
     long watermark = ctx.timerService().currentWatermark();
     long t = e.getEventTime().toEpochMilli();
-    if (watermark == Long.MIN_VALUE || t >= watermark - allowedLateness) {
+    // Flink's rule: a record at or behind the watermark is late. Keeping exactly the records
+    // above (watermark - allowed lateness) guarantees that their release time (event time + stitch
+    // delay + allowed lateness) is still ahead of every downstream watermark, so each person's
+    // events reach the journey and pattern operators in order.
+    if (watermark == Long.MIN_VALUE || t > watermark - allowedLateness) {
       out.collect(e);
       return;
     }

@@ -10,6 +10,7 @@ import dev.omnichannel.monitor.journey.JourneyStatus;
 import dev.omnichannel.monitor.pipeline.JourneyFunction;
 import dev.omnichannel.monitor.pipeline.JourneyPath;
 import dev.omnichannel.monitor.pipeline.RowEvent;
+import dev.omnichannel.monitor.pipeline.Rows;
 import dev.omnichannel.monitor.pipeline.Tags;
 import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.time.Duration;
@@ -40,7 +41,9 @@ import org.apache.flink.util.Collector;
  *       gap (ABANDONED), or when a bounded input ends (ABANDONED or OPEN, judged against the
  *       largest event time, as in the backfill);
  *   <li>with {@code emitPaths}, each CONVERTED and ABANDONED journey's path on {@link
- *       Tags#JOURNEY_PATHS}.
+ *       Tags#JOURNEY_PATHS};
+ *   <li>on {@link #STRAGGLERS}, as late events, the rare event that arrives after a later event of
+ *       its person was taken (from a source partition that was idle while the watermark moved).
  * </ul>
  *
  * State: events waiting for the watermark, and the open journey's events; both cleared as journeys
@@ -48,6 +51,16 @@ import org.apache.flink.util.Collector;
  */
 public class StreamJourneyFunction
     extends KeyedBroadcastProcessFunction<String, EventRow, Long, JourneyRow> {
+  /**
+   * Events that reached this operator after a later event of the same person had been taken (a
+   * straggler from a partition that was idle while the watermark moved on): they cannot be placed
+   * in the person's timeline any more, so they are late events.
+   */
+  public static final org.apache.flink.util.OutputTag<dev.omnichannel.monitor.avro.LateEventRow>
+      STRAGGLERS =
+          new org.apache.flink.util.OutputTag<>(
+              "stragglers", TypeInformation.of(dev.omnichannel.monitor.avro.LateEventRow.class));
+
   private final JourneyConfig config;
   private final long stitchDelay;
   private final long gap;
@@ -104,6 +117,14 @@ public class StreamJourneyFunction
       }
       ordered.sort(JourneyBuilder.ORDER);
       for (RowEvent e : ordered) {
+        if (builder.hasOpenJourney()
+            && JourneyBuilder.ORDER.compare(
+                    e, builder.openEvents().get(builder.openEventCount() - 1))
+                < 0) {
+          ctx.output(
+              STRAGGLERS, Rows.lateEventRow(e.row(), builder.lastEventTime() - e.eventTime()));
+          continue;
+        }
         List<Journey<RowEvent>> closed = builder.add(e);
         String journeyId;
         Journey<RowEvent> last = closed.isEmpty() ? null : closed.get(closed.size() - 1);

@@ -146,12 +146,6 @@ public final class StreamPipeline {
             .process(new StreamDedupFunction(settings.dedupTtl()))
             .uid("deduplicate")
             .name("de-duplicate by event_id");
-    summary(
-        count(raw, Counters.INPUT_RECORDS),
-        count(deadLetters, Counters.DEAD_LETTERS),
-        count(late, Counters.LATE_EVENTS),
-        count(unique, Counters.ACCEPTED_EVENTS),
-        count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES));
 
     SingleOutputStreamOperator<PersonUpdate> updates =
         unique
@@ -196,6 +190,16 @@ public final class StreamPipeline {
             .uid("journeys")
             .name("journeys in event time");
     DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
+    DataStream<LateEventRow> stragglers =
+        journeysWithoutFriction.getSideOutput(StreamJourneyFunction.STRAGGLERS);
+    summary(
+        count(raw, Counters.INPUT_RECORDS, 1),
+        count(deadLetters, Counters.DEAD_LETTERS, 1),
+        count(late, Counters.LATE_EVENTS, 1),
+        count(unique, Counters.ACCEPTED_EVENTS, 1),
+        count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES, 1),
+        count(stragglers, Counters.LATE_EVENTS + "_stragglers", 1),
+        count(stragglers, Counters.ACCEPTED_EVENTS + "_stragglers", -1));
 
     DataStream<PatternMatch> matches =
         PatternStage.matchesInTime(events, config.patterns())
@@ -242,16 +246,17 @@ public final class StreamPipeline {
             attributionStreams.channels(),
             merges,
             deadLetters),
-        late,
+        late.union(stragglers),
         alerts);
   }
 
-  private static <T> DataStream<CountDelta> count(DataStream<T> s, String counter) {
+  private static <T> DataStream<CountDelta> count(DataStream<T> s, String uid, long step) {
+    String counter = uid.replace("_stragglers", "");
     return s.transform(
-            "count " + counter,
+            "count " + uid,
             TypeInformation.of(CountDelta.class),
-            new CountingOperator<T>(counter))
-        .uid("count-" + counter);
+            new CountingOperator<T>(counter, step))
+        .uid("count-" + uid);
   }
 
   @SafeVarargs
