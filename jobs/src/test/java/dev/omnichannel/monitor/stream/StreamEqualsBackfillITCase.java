@@ -10,14 +10,12 @@ import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.testing.Duck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,23 +193,11 @@ class StreamEqualsBackfillITCase {
   }
 
   private String table(Path out, String table) {
-    return "read_parquet('" + out.resolve(table) + "/**/*.parquet', hive_partitioning = false)";
+    return Duck.table(out, table);
   }
 
   private List<String> rows(String sql) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = duck.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          b.append(rs.getString(i)).append('|');
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Duck.rows(duck, sql);
   }
 
   private void assertSame(String columns, String table) throws Exception {

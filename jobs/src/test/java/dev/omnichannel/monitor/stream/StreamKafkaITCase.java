@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.generate.GroundTruth;
+import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -173,23 +171,11 @@ class StreamKafkaITCase {
   }
 
   private String table(Path out, String table) {
-    return "read_parquet('" + out.resolve(table) + "/**/*.parquet', hive_partitioning = false)";
+    return Duck.table(out, table);
   }
 
   private List<String> rows(String sql) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = duck.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          b.append(rs.getString(i)).append('|');
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Duck.rows(duck, sql);
   }
 
   private void assertSame(String columns, String table) throws Exception {

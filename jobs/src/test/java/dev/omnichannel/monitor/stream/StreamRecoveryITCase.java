@@ -9,17 +9,14 @@ import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -58,25 +55,7 @@ class StreamRecoveryITCase {
 
   private static List<String> rows(Connection duck, Path out, String table, String cols)
       throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = duck.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT "
-                    + cols
-                    + " FROM read_parquet('"
-                    + out.resolve(table)
-                    + "/**/*.parquet', hive_partitioning = false) ORDER BY ALL")) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          b.append(rs.getString(i)).append('|');
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Duck.rows(duck, out, table, cols);
   }
 
   @Test

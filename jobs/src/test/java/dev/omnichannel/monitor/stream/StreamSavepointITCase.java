@@ -11,17 +11,14 @@ import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.testing.Duck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -157,25 +154,7 @@ class StreamSavepointITCase {
   }
 
   private List<String> rows(Path out, String table, String cols) throws Exception {
-    List<String> rows = new ArrayList<>();
-    try (Statement st = duck.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT "
-                    + cols
-                    + " FROM read_parquet('"
-                    + out.resolve(table)
-                    + "/**/*.parquet', hive_partitioning = false) ORDER BY ALL")) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          b.append(rs.getString(i)).append('|');
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
+    return Duck.rows(duck, out, table, cols);
   }
 
   @Test

@@ -1,0 +1,42 @@
+package dev.omnichannel.monitor.testing;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reading the Parquet tables back with DuckDB, as an analyst would. */
+public final class Duck {
+  private Duck() {}
+
+  /** {@code read_parquet(...)} over every file of {@code table} under {@code out}. */
+  public static String table(Path out, String table) {
+    return "read_parquet('" + out.resolve(table) + "/**/*.parquet', hive_partitioning = false)";
+  }
+
+  /** The rows of {@code sql}, each as its columns joined by {@code |} (with a trailing one). */
+  public static List<String> rows(Connection duck, String sql) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Statement st = duck.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          b.append(rs.getString(i)).append('|');
+        }
+        rows.add(b.toString());
+      }
+    }
+    return rows;
+  }
+
+  /** The rows of {@code cols} of {@code table} under {@code out}, sorted. */
+  public static List<String> rows(Connection duck, Path out, String table, String cols)
+      throws Exception {
+    return rows(duck, "SELECT " + cols + " FROM " + table(out, table) + " ORDER BY ALL");
+  }
+}
