@@ -4,7 +4,9 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -18,9 +20,19 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaSources {
   private KafkaSources() {}
 
-  /** The source of {@code options}. */
+  /**
+   * The source of {@code options}: a {@code KafkaSource}, wrapped so that a bounded read restored
+   * from a checkpoint or savepoint still ends (see {@link BoundedRestoreSource}).
+   */
+  public static BoundedRestoreSource<RawRecord, KafkaPartitionSplit, KafkaSourceEnumState> source(
+      KafkaOptions options) {
+    KafkaSource<RawRecord> source = kafkaSource(options);
+    return new BoundedRestoreSource<>(source, source.getProducedType());
+  }
+
+  /** The connector's {@code KafkaSource} of {@code options}. */
   @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
-  public static KafkaSource<RawRecord> source(KafkaOptions options) {
+  static KafkaSource<RawRecord> kafkaSource(KafkaOptions options) {
     Properties props = new Properties();
     props.putAll(options.properties());
     KafkaSourceBuilder<RawRecord> b =

@@ -87,12 +87,15 @@ class KafkaOptionsTest {
             .withProperty("security.protocol", "PLAINTEXT");
     KafkaOptions copy = InstantiationUtil.clone(o);
     assertThat(copy).isEqualTo(o);
-    KafkaSource<RawRecord> source = KafkaSources.source(o);
+    KafkaSource<RawRecord> source = KafkaSources.kafkaSource(o);
     assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
     assertThat(InstantiationUtil.clone(source)).isNotNull();
     assertThat(source.getProducedType().getTypeClass()).isEqualTo(RawRecord.class);
+    assertThat(KafkaSources.source(o).getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+    assertThat(KafkaSources.source(o).getProducedType().getTypeClass()).isEqualTo(RawRecord.class);
+    assertThat(InstantiationUtil.clone(KafkaSources.source(o))).isNotNull();
     KafkaSource<RawRecord> pattern =
-        KafkaSources.source(
+        KafkaSources.kafkaSource(
             KafkaOptions.topicPattern(B, "events-.*").withStartingOffsets("timestamp:0"));
     assertThat(pattern.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
   }
