@@ -23,6 +23,7 @@ import dev.omnichannel.monitor.pipeline.Rows;
 import dev.omnichannel.monitor.pipeline.Tags;
 import dev.omnichannel.monitor.pipeline.WindowClose;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -192,14 +193,16 @@ public final class StreamPipeline {
     DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
     DataStream<LateEventRow> stragglers =
         journeysWithoutFriction.getSideOutput(StreamJourneyFunction.STRAGGLERS);
-    summary(
-        count(raw, Counters.INPUT_RECORDS, 1),
-        count(deadLetters, Counters.DEAD_LETTERS, 1),
-        count(late, Counters.LATE_EVENTS, 1),
-        count(unique, Counters.ACCEPTED_EVENTS, 1),
-        count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES, 1),
-        count(stragglers, Counters.LATE_EVENTS + "_stragglers", 1),
-        count(stragglers, Counters.ACCEPTED_EVENTS + "_stragglers", -1));
+    List<DataStream<CountDelta>> counts = new ArrayList<>();
+    counts.addAll(
+        List.of(
+            count(raw, Counters.INPUT_RECORDS, 1),
+            count(deadLetters, Counters.DEAD_LETTERS, 1),
+            count(late, Counters.LATE_EVENTS, 1),
+            count(unique, Counters.ACCEPTED_EVENTS, 1),
+            count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES, 1),
+            count(stragglers, Counters.LATE_EVENTS + "_stragglers", 1),
+            count(stragglers, Counters.ACCEPTED_EVENTS + "_stragglers", -1)));
 
     DataStream<PatternMatch> matches =
         PatternStage.matchesInTime(events, config.patterns())
@@ -236,19 +239,36 @@ public final class StreamPipeline {
             config.attributionWindows(),
             WindowClose.after(
                 config.attributionWindows(), delay.plus(config.journey().inactivityGap())));
-    return new Streams(
-        new BackfillPipeline.Streams(
-            events,
-            journeys,
-            journeyMatches,
-            friction,
-            attributionStreams.attribution(),
-            attributionStreams.channels(),
-            merges,
-            deadLetters),
-        late.union(stragglers),
-        alerts);
+    Streams streams =
+        new Streams(
+            new BackfillPipeline.Streams(
+                events,
+                journeys,
+                journeyMatches,
+                friction,
+                attributionStreams.attribution(),
+                attributionStreams.channels(),
+                merges,
+                deadLetters),
+            late.union(stragglers),
+            alerts);
+    counts.addAll(
+        List.of(
+            count(events, TABLE_ROWS + "events", 1),
+            count(journeys, TABLE_ROWS + "journeys", 1),
+            count(journeyMatches, TABLE_ROWS + "journey_matches", 1),
+            count(friction, TABLE_ROWS + "friction", 1),
+            count(attributionStreams.attribution(), TABLE_ROWS + "attribution", 1),
+            count(attributionStreams.channels(), TABLE_ROWS + "attribution_channel", 1),
+            count(merges, TABLE_ROWS + "identity_merges", 1),
+            count(deadLetters, TABLE_ROWS + "dead_letters", 1),
+            count(streams.lateEvents(), TABLE_ROWS + "late_events", 1)));
+    summary(counts);
+    return streams;
   }
+
+  /** The prefix of the counters of rows written per table. */
+  static final String TABLE_ROWS = "rows_";
 
   private static <T> DataStream<CountDelta> count(DataStream<T> s, String uid, long step) {
     String counter = uid.replace("_stragglers", "");
@@ -256,14 +276,14 @@ public final class StreamPipeline {
             "count " + uid,
             TypeInformation.of(CountDelta.class),
             new CountingOperator<T>(counter, step))
-        .uid("count-" + uid);
+        .uid("count-" + uid)
+        .name("count " + uid);
   }
 
-  @SafeVarargs
-  private void summary(DataStream<CountDelta>... counts) {
-    DataStream<CountDelta> all = counts[0];
-    for (int i = 1; i < counts.length; i++) {
-      all = all.union(counts[i]);
+  private void summary(List<DataStream<CountDelta>> counts) {
+    DataStream<CountDelta> all = counts.get(0);
+    for (int i = 1; i < counts.size(); i++) {
+      all = all.union(counts.get(i));
     }
     all.transform(
             "run summary",

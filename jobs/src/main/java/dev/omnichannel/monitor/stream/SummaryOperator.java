@@ -25,8 +25,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * CountDelta}s from the {@link CountingOperator}s. Out: nothing; writes {@code
  * <output>/_runs/<run_id>.json} each time a checkpoint completes (with the totals as of that
  * checkpoint, for which {@code input = accepted + duplicates + late + dead letters} holds exactly)
- * and when a bounded input ends. State: the totals (operator state, restored after a failure, so
- * the books carry over across restarts and savepoints).
+ * and when a bounded input ends, including the rows written per table. State: the totals (operator
+ * state, restored after a failure, so the books carry over across restarts and savepoints).
  */
 public class SummaryOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<CountDelta, Void> {
@@ -106,6 +106,13 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     s.accounting.duplicates = counts.getOrDefault(Counters.DUPLICATES, 0L);
     s.accounting.lateEvents = counts.getOrDefault(Counters.LATE_EVENTS, 0L);
     s.accounting.deadLetters = counts.getOrDefault(Counters.DEAD_LETTERS, 0L);
+    counts.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(StreamPipeline.TABLE_ROWS))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                s.tables.put(
+                    e.getKey().substring(StreamPipeline.TABLE_ROWS.length()), e.getValue()));
     s.status = s.accounting.balanced() ? status : "ACCOUNTING_MISMATCH";
     return s;
   }

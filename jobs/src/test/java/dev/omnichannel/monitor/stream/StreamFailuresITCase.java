@@ -188,10 +188,12 @@ class StreamFailuresITCase {
     }
   }
 
+  private JsonNode summary(Path out) throws Exception {
+    return new ObjectMapper().readTree(out.resolve("_runs").resolve(RUN_ID + ".json").toFile());
+  }
+
   private JsonNode accounting(Path out) throws Exception {
-    return new ObjectMapper()
-        .readTree(out.resolve("_runs").resolve(RUN_ID + ".json").toFile())
-        .get("accounting");
+    return summary(out).get("accounting");
   }
 
   /** Every table of {@code out} equals the failure-free run's, and the accounting balances. */
@@ -211,6 +213,9 @@ class StreamFailuresITCase {
       List<String> expected = Duck.rows(duck, whole, table, cols);
       assertThat(expected).as(table).isNotEmpty();
       assertThat(Duck.rows(duck, out, table, cols)).as(what + ": " + table).isEqualTo(expected);
+      assertThat(summary(out).get("tables").get(table).asLong())
+          .as("the run summary counts the rows written to " + table)
+          .isEqualTo(expected.size());
       counts.append(' ').append(table).append('=').append(expected.size());
     }
     JsonNode expected = accounting(whole);
