@@ -42,8 +42,9 @@ import org.apache.flink.util.Collector;
  *       largest event time, as in the backfill);
  *   <li>with {@code emitPaths}, each CONVERTED and ABANDONED journey's path on {@link
  *       Tags#JOURNEY_PATHS};
- *   <li>on {@link #STRAGGLERS}, as late events, the rare event that arrives after a later event of
- *       its person was taken (from a source partition that was idle while the watermark moved).
+ *   <li>on {@link #STRAGGLERS}, as late events, the rare event that arrives behind this operator's
+ *       watermark, or after a later event of its person was taken (from a source partition that was
+ *       idle while the watermark moved on); lateness is measured against the watermark.
  * </ul>
  *
  * State: events waiting for the watermark, and the open journey's events; both cleared as journeys
@@ -97,6 +98,14 @@ public class StreamJourneyFunction
   public void processElement(EventRow e, ReadOnlyContext ctx, Collector<JourneyRow> out)
       throws Exception {
     long at = ctx.timestamp();
+    long watermark = ctx.timerService().currentWatermark();
+    if (at <= watermark) {
+      // Released behind this operator's watermark: events of every person up to the watermark
+      // have been taken, so it cannot be placed in order (its own person's journey may even have
+      // closed already).
+      ctx.output(STRAGGLERS, Rows.lateEventRow(e, watermark - at));
+      return;
+    }
     TimeBuckets.add(waiting, at, e);
     ctx.timerService().registerEventTimeTimer(at);
   }

@@ -36,14 +36,126 @@ class StreamLateDataITCase {
   private static final long MIN = 60_000L;
 
   private static byte[] event(String id, long t) {
+    return event(id, t, "ck-late-test");
+  }
+
+  private static byte[] event(String id, long t, String cookie) {
     return KafkaRecordFormat.encode(
         ChannelEvent.newBuilder()
             .setEventId(id)
             .setEventTime(Instant.ofEpochMilli(t))
             .setChannel(Channel.WEB)
             .setEventType(EventType.PAGE_VIEW)
-            .setIdentities(List.of(new Identity("cookie_id", "ck-late-test")))
+            .setIdentities(List.of(new Identity("cookie_id", cookie)))
             .build());
+  }
+
+  private static List<String> strings(Connection duck, String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Statement st = duck.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An idle partition that resumes: its source subtask's watermark is far behind the job's, so its
+   * old event passes the late filter, but the person's later events have already gone through the
+   * journey operator. The event becomes a late event (a straggler), not part of a journey, and the
+   * accounting moves it from accepted to late.
+   */
+  @Test
+  void anEventFromAnIdlePartitionThatResumesShouldBecomeALateEvent(@TempDir Path dir)
+      throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      broker.createTopic("events", 2);
+      List<byte[]> busy = new ArrayList<>();
+      for (int i = 0; i <= 60; i += 10) {
+        busy.add(event(String.format("p-%03d", i), T0 + i * MIN, "ck-p"));
+      }
+      for (int i = 70; i <= 120; i += 10) {
+        busy.add(event(String.format("q-%03d", i), T0 + i * MIN, "ck-q"));
+      }
+      broker.produce("events", 1, busy);
+
+      Path out = dir.resolve("out");
+      BackfillConfig config =
+          PipelineOptions.defaults()
+              .backfillConfig(
+                  List.of(),
+                  out,
+                  null,
+                  null,
+                  2,
+                  "late-data-itcase-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8),
+                  "straggler-test");
+      StreamSettings settings =
+          new StreamSettings(
+              Duration.ofMinutes(1),
+              Duration.ofSeconds(1),
+              Duration.ZERO,
+              Duration.ZERO,
+              Duration.ofDays(1));
+      StreamRunner.Run run =
+          new StreamRunner.Run(
+              dir.resolve("checkpoints").toUri().toString(),
+              Duration.ofMillis(300),
+              null,
+              null,
+              null,
+              0,
+              List.of());
+      StreamExecutionEnvironment env = StreamRunner.environment(config, run);
+      StreamRunner.wire(
+          env,
+          config,
+          settings,
+          KafkaOptions.topics(broker.bootstrapServers(), "events")
+              .withGroupId("straggler-test")
+              .withStartingOffsets("earliest"),
+          run);
+      JobClient job = env.executeAsync("idle partition");
+      try {
+        // Partition 0 is idle; partition 1 alone moves the watermark to T0 + 119 min, which
+        // releases ck-p's events up to T0 + 60 min through the journey operator.
+        Thread.sleep(5000);
+        broker.produce("events", 0, List.of(event("p-straggler", T0 + 30 * MIN, "ck-p")));
+        Thread.sleep(1000);
+        // moves the watermark on, so the straggler is released
+        broker.produce("events", 1, List.of(event("q-200", T0 + 200 * MIN, "ck-q")));
+        Thread.sleep(4000); // a few checkpoints commit the files
+      } finally {
+        job.cancel().get();
+      }
+
+      try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+        assertThat(
+                strings(
+                    duck,
+                    "SELECT event_id FROM read_parquet('"
+                        + out.resolve("late_events")
+                        + "/**/*.parquet')"))
+            .containsExactly("p-straggler");
+        List<String> events =
+            strings(
+                duck,
+                "SELECT event_id FROM read_parquet('"
+                    + out.resolve("events")
+                    + "/**/*.parquet') ORDER BY 1");
+        assertThat(events).doesNotContain("p-straggler").contains("p-000", "p-060", "q-120");
+      }
+      com.fasterxml.jackson.databind.JsonNode summary =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(out.resolve("_runs").resolve("straggler-test.json").toFile());
+      com.fasterxml.jackson.databind.JsonNode a = summary.get("accounting");
+      assertThat(a.get("late_events").asLong()).isEqualTo(1);
+      assertThat(summary.get("tables").get("late_events").asLong()).isEqualTo(1);
+      assertThat(summary.get("tables").get("friction").asLong()).isZero();
+      assertThat(a.get("balanced").asBoolean()).isTrue();
+    }
   }
 
   @Test

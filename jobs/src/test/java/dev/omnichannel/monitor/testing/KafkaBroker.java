@@ -152,6 +152,20 @@ public final class KafkaBroker implements AutoCloseable {
     return out;
   }
 
+  /** Sends the values to one partition of {@code topic}, without keys, in order. */
+  public void produce(String topic, int partition, List<byte[]> values) throws Exception {
+    List<Future<RecordMetadata>> futures = new ArrayList<>(values.size());
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (byte[] value : values) {
+        futures.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> f : futures) {
+      f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Every record of {@code topic} from the start to the end offsets as of the call. */
   public List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic) {
     Properties p = new Properties();
