@@ -229,7 +229,10 @@ public final class StreamPipeline {
 
     DataStream<String> alerts =
         events
-            .keyBy(EventRow::getPersonId, Types.STRING)
+            .map(PersonChannel::of)
+            .returns(TypeInformation.of(PersonChannel.class))
+            .name("person and channel")
+            .keyBy(c -> c.personId, Types.STRING)
             .connect(matches.keyBy(m -> m.personId, Types.STRING))
             .process(new AlertFunction(config.journey().maxDuration()))
             .returns(Types.STRING)
