@@ -19,12 +19,22 @@ public final class PersonIds {
 
   /** The first 16 lower-case hex characters of SHA-256 of the UTF-8 bytes of {@code text}. */
   public static String sha256Hex16(String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] digest = md.digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 8);
   }
+
+  /**
+   * One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call,
+   * which cost more than the hashing itself (the stream job hashes a journey id per event). {@code
+   * digest} resets the instance, so it is reused safely.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+          });
 }

@@ -10,6 +10,7 @@ import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.util.function.SerializableFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
@@ -37,6 +38,27 @@ public final class ParquetSinks {
         .build();
   }
 
+  /**
+   * Hadoop settings for the Parquet writers, read once per JVM. Without it every new part file
+   * builds a fresh {@code Configuration} and parses Hadoop's default XML resources again: in stream
+   * mode, where each checkpoint rolls a file per table, partition and subtask, that parsing was
+   * about 5% of the job's CPU time. Each writer gets its own copy, so no writer sees another's
+   * changes.
+   */
+  private static final class HadoopSettings {
+    private static final Configuration LOADED = load();
+
+    private static Configuration load() {
+      Configuration conf = new Configuration();
+      conf.size(); // parses the default resources now, once
+      return conf;
+    }
+
+    static Configuration copy() {
+      return new Configuration(LOADED);
+    }
+  }
+
   /** Creates an Avro-specific Parquet writer with Snappy compression. */
   static final class SpecificBuilder<T extends SpecificRecordBase> implements ParquetBuilder<T> {
     private final Class<T> type;
@@ -54,6 +76,7 @@ public final class ParquetSinks {
           .withSchema(schema)
           .withDataModel(model)
           .withCompressionCodec(CompressionCodecName.SNAPPY)
+          .withConf(HadoopSettings.copy())
           .build();
     }
   }

@@ -1,6 +1,5 @@
 package dev.omnichannel.monitor.stream;
 
-import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +13,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns confirmed matches into {@link Alert}s with the person's recent channel context. Keyed by
- * person_id. In: the person's events (with journeys, in event time) and confirmed matches. Out: one
- * alert per match, as JSON. State: the person's last few channels and their times, expired after
- * {@code contextTtl} without events.
+ * person_id. In: the person and channel of each of the person's events ({@link PersonChannel}, in
+ * event time) and confirmed matches. Out: one alert per match, as JSON. State: the person's last
+ * few channels and their times, expired after {@code contextTtl} without events.
  */
-public class AlertFunction extends KeyedCoProcessFunction<String, EventRow, PatternMatch, String> {
+public class AlertFunction
+    extends KeyedCoProcessFunction<String, PersonChannel, PatternMatch, String> {
   private final java.time.Duration contextTtl;
   private transient ListState<String> recent;
 
@@ -34,13 +34,14 @@ public class AlertFunction extends KeyedCoProcessFunction<String, EventRow, Patt
   }
 
   @Override
-  public void processElement1(EventRow e, Context ctx, Collector<String> out) throws Exception {
+  public void processElement1(PersonChannel e, Context ctx, Collector<String> out)
+      throws Exception {
     List<String> channels = new ArrayList<>();
     for (String c : recent.get()) {
       channels.add(c);
     }
-    if (channels.isEmpty() || !channels.get(channels.size() - 1).equals(e.getChannel())) {
-      channels.add(e.getChannel());
+    if (channels.isEmpty() || !channels.get(channels.size() - 1).equals(e.channel)) {
+      channels.add(e.channel);
     }
     while (channels.size() > Alert.CONTEXT) {
       channels.remove(0);

@@ -57,23 +57,24 @@ class AlertTest {
         .isNotEqualTo(Alert.of(match("CHANNEL_HOP", "e1", "e2"), List.of()).alertId());
   }
 
-  private static EventRow event(String id, String channel) {
-    return EventRow.newBuilder()
-        .setEventId(id)
-        .setEventTime(Instant.ofEpochMilli(1000))
-        .setChannel(channel)
-        .setEventType("PAGE_VIEW")
-        .setIdentities(List.of(new Identity("cookie_id", "c")))
-        .setPersonId("p-1")
-        .build();
+  private static PersonChannel event(String id, String channel) {
+    return PersonChannel.of(
+        EventRow.newBuilder()
+            .setEventId(id)
+            .setEventTime(Instant.ofEpochMilli(1000))
+            .setChannel(channel)
+            .setEventType("PAGE_VIEW")
+            .setIdentities(List.of(new Identity("cookie_id", "c")))
+            .setPersonId("p-1")
+            .build());
   }
 
   @Test
   void shouldAddThePersonsLastChannelsCollapsed() throws Exception {
-    KeyedTwoInputStreamOperatorTestHarness<String, EventRow, PatternMatch, String> h =
+    KeyedTwoInputStreamOperatorTestHarness<String, PersonChannel, PatternMatch, String> h =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
             new AlertFunction(java.time.Duration.ofDays(1)),
-            EventRow::getPersonId,
+            c -> c.personId,
             m -> m.personId,
             Types.STRING);
     String[] channels = {"EMAIL", "WEB", "WEB", "CHAT", "VOICE", "WEB", "STORE", "STORE"};
