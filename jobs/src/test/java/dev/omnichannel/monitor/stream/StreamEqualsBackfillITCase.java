@@ -147,6 +147,7 @@ class StreamEqualsBackfillITCase {
     assertThat(batch).as(table + " rows in the backfill").isNotEmpty();
     assertThat(stream).as(table).hasSize(batch.size());
     assertThat(stream).as(table).isEqualTo(batch);
+    System.out.printf("%s: %,d rows, identical in backfill and stream%n", table, batch.size());
   }
 
   @Test

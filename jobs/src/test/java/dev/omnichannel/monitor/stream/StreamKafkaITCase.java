@@ -183,6 +183,7 @@ class StreamKafkaITCase {
     List<String> batch = rows(String.format(q, table(batchOut, table)));
     assertThat(batch).as(table).isNotEmpty();
     assertThat(rows(String.format(q, table(streamOut, table)))).as(table).isEqualTo(batch);
+    System.out.printf("%s: %,d rows, identical in backfill and stream%n", table, batch.size());
   }
 
   @Test
