@@ -1,0 +1,305 @@
+package dev.omnichannel.monitor.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.testing.Duck;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar on a real Flink session cluster (a JobManager and a TaskManager, separate JVMs
+ * from Maven jars) with a real Kafka broker process, driven only through the {@code deploy/local}
+ * scripts a user runs: start the broker and the cluster, create the topics, submit the stream job,
+ * produce generated events, check the Parquet output against the ground truth, stop with a
+ * savepoint, produce more, resume from the savepoint, drain, then submit a backfill over the same
+ * events to the same cluster and compare every table. Everything is stopped, even on failure.
+ */
+class LocalClusterE2EITCase {
+  private static final Path LOCAL = Path.of("..", "deploy", "local").toAbsolutePath().normalize();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Map<String, String> env;
+  private Path work;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Runs a deploy/local script; returns its standard output, or fails with its output. */
+  private String sh(String script, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("bash");
+    cmd.add(LOCAL.resolve(script).toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    Path err = Files.createTempFile(work, script, ".err");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(4, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(script + " timed out");
+    }
+    String stderr = Files.readString(err);
+    System.out.print(stderr);
+    assertThat(p.exitValue())
+        .as("%s %s failed:%n%s%n%s", script, String.join(" ", args), out, stderr)
+        .isZero();
+    return out.trim();
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static JsonNode summary(Path out, String runId) {
+    try {
+      return JSON.readTree(out.resolve("_runs").resolve(runId + ".json").toFile());
+    } catch (IOException notYet) {
+      return null;
+    }
+  }
+
+  private static long inputRecords(Path out, String runId) {
+    JsonNode s = summary(out, runId);
+    return s == null ? -1 : s.get("accounting").get("input_records").asLong();
+  }
+
+  private static JsonNode truth(Path generated) throws IOException {
+    return JSON.readTree(generated.resolve("ground-truth.json").toFile());
+  }
+
+  private String[] generate(Path dir, String seed, String start, String... extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--customers",
+                "150",
+                "--days",
+                "15",
+                "--seed",
+                seed,
+                "--start",
+                start,
+                "--bad-ratio",
+                "0.02",
+                "--output",
+                dir.toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  /** Writes one batch to the topic and, with the same flags, to files for the backfill. */
+  private long produce(Path dir, String seed, String start) throws Exception {
+    sh("produce.sh", generate(dir.resolve("kafka"), seed, start));
+    List<String> files = new ArrayList<>(List.of(generate(dir.resolve("files"), seed, start)));
+    files.addAll(List.of("--format", "avro"));
+    files.add(0, "generate");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Stream.concat(
+                    Stream.of(
+                        "java",
+                        "-jar",
+                        Path.of("target", "omnichannel-monitor.jar").toAbsolutePath().toString()),
+                    files.stream())
+                .toList());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return truth(dir.resolve("kafka")).get("counts").get("records").asLong();
+  }
+
+  @Test
+  void theShadedJarShouldStreamResumeFromASavepointAndBackfillOnARealCluster(@TempDir Path tmp)
+      throws Exception {
+    work = tmp;
+    env = new HashMap<>();
+    env.put("OMNI_LOCAL_WORK", tmp.resolve("local").toString());
+    env.put("OMNI_FLINK_PORT", String.valueOf(freePort()));
+    env.put("OMNI_FLINK_RPC_PORT", String.valueOf(freePort()));
+    env.put("OMNI_KAFKA_PORT", String.valueOf(freePort()));
+    env.put("OMNI_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
+    env.put("OMNI_HMAC_KEY", "e2e-itcase-hmac-key-0123456789abcdef");
+    env.put(
+        "OMNI_JOB_JAR", Path.of("target", "omnichannel-monitor.jar").toAbsolutePath().toString());
+    Path stream = tmp.resolve("stream");
+    Path batch = tmp.resolve("batch");
+    String[] streamArgs = {
+      "stream",
+      "--output",
+      stream.toString(),
+      "--group-id",
+      "e2e",
+      "--starting-offsets",
+      "earliest",
+      "--checkpoint-interval",
+      "2s",
+      "--max-out-of-orderness",
+      "2d",
+      "--allowed-lateness",
+      "1d",
+      "--stitch-delay",
+      "400d",
+      "--attribution-window",
+      "day",
+      "--run-id",
+      "e2e-stream"
+    };
+    long started = System.nanoTime();
+    try {
+      sh("kafka.sh", "start");
+      sh("cluster.sh", "start");
+      sh("topics.sh");
+
+      // 1. The stream job, then the first batch of events.
+      String job = sh("submit.sh", streamArgs);
+      assertThat(job).matches("[0-9a-f]{32}");
+      long first = produce(tmp.resolve("gen1"), "41", "2026-01-01");
+      await(
+          "the first batch in the run summary",
+          Duration.ofMinutes(2),
+          () -> inputRecords(stream, "e2e-stream") == first);
+      JsonNode truth1 = truth(tmp.resolve("gen1").resolve("kafka")).get("counts");
+      JsonNode a = summary(stream, "e2e-stream").get("accounting");
+      assertThat(a.get("balanced").asBoolean()).isTrue();
+      for (String k : List.of("accepted_events", "duplicates", "dead_letters")) {
+        assertThat(a.get(k).asLong()).as(k).isEqualTo(truth1.get(k).asLong());
+      }
+      try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+        await(
+            "the dead letters committed",
+            Duration.ofMinutes(1),
+            () -> {
+              try {
+                return Duck.rows(duck, "SELECT count(*) FROM " + Duck.table(stream, "dead_letters"))
+                    .equals(List.of(truth1.get("dead_letters").asLong() + "|"));
+              } catch (Exception noFilesYet) {
+                return false;
+              }
+            });
+      }
+
+      // 2. Stop with a savepoint, produce more, resume from the savepoint.
+      String savepoint = sh("stop.sh", job);
+      assertThat(savepoint).contains("savepoint-");
+      long second = produce(tmp.resolve("gen2"), "42", "2026-01-16");
+      Map<String, String> resume = new HashMap<>(env);
+      resume.put("OMNI_FLINK_RUN_OPTS", "-s " + savepoint);
+      Map<String, String> plain = env;
+      env = resume;
+      String resumed = sh("submit.sh", streamArgs);
+      env = plain;
+      await(
+          "both batches in the run summary",
+          Duration.ofMinutes(2),
+          () -> inputRecords(stream, "e2e-stream") == first + second);
+
+      // 3. Drain: the end of the data closes every journey and window, as a bounded read would.
+      sh("stop.sh", resumed, "--drain");
+      JsonNode s = summary(stream, "e2e-stream");
+      assertThat(s.get("accounting").get("balanced").asBoolean()).isTrue();
+      assertThat(s.get("accounting").get("input_records").asLong()).isEqualTo(first + second);
+
+      // 4. A backfill of the same events on the same cluster.
+      sh(
+          "submit.sh",
+          "backfill",
+          "--input",
+          tmp.resolve("gen1").resolve("files").resolve("events").toString(),
+          "--input",
+          tmp.resolve("gen2").resolve("files").resolve("events").toString(),
+          "--output",
+          batch.toString(),
+          "--parallelism",
+          "2",
+          "--attribution-window",
+          "day");
+
+      try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+        List<String> events = Duck.rows(duck, stream, "events", "event_id, person_id, journey_id");
+        assertThat(events).hasSize((int) s.get("accounting").get("accepted_events").asLong());
+        assertThat(
+                Duck.rows(
+                    duck, "SELECT count(DISTINCT event_id) FROM " + Duck.table(stream, "events")))
+            .as("no event written twice across the savepoint")
+            .containsExactly(events.size() + "|");
+        StringBuilder compared = new StringBuilder();
+        for (String table :
+            List.of(
+                "events",
+                "journeys",
+                "journey_matches",
+                "friction",
+                "attribution",
+                "attribution_channel")) {
+          String cols =
+              switch (table) {
+                case "events" -> "event_id, event_time, person_id, journey_id, channel";
+                case "attribution" ->
+                    "* EXCLUDE (credit, credited_value), round(credit, 9),"
+                        + " round(credited_value, 6)";
+                case "attribution_channel" ->
+                    "* EXCLUDE (removal_effect, attributed_conversions, attributed_value),"
+                        + " round(removal_effect, 9), round(attributed_conversions, 9),"
+                        + " round(attributed_value, 6)";
+                default -> "*";
+              };
+          List<String> expected = Duck.rows(duck, batch, table, cols);
+          assertThat(expected).as(table).isNotEmpty();
+          assertThat(Duck.rows(duck, stream, table, cols))
+              .as(table + ": stream on the cluster against the backfill on the cluster")
+              .isEqualTo(expected);
+          compared.append(' ').append(table).append('=').append(expected.size());
+        }
+        String rejected = "SELECT event_id, reason FROM %s WHERE NOT accepted ORDER BY ALL";
+        assertThat(Duck.rows(duck, String.format(rejected, Duck.table(stream, "identity_merges"))))
+            .as("rejected identity links")
+            .isEqualTo(
+                Duck.rows(duck, String.format(rejected, Duck.table(batch, "identity_merges"))));
+        System.out.printf(
+            "end to end on a real cluster in %d s: %,d + %,d records, stream (resumed from %s)"
+                + " equals backfill:%s%n",
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+            first,
+            second,
+            savepoint,
+            compared);
+      }
+    } finally {
+      try {
+        sh("cluster.sh", "stop");
+      } finally {
+        sh("kafka.sh", "stop");
+      }
+    }
+  }
+}
