@@ -5,7 +5,9 @@ import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import dev.omnichannel.monitor.pipeline.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
       "Reads event files (*.avro, *.jsonl, *.jsonl.gz; files, directories or globs), stitches"
           + " identities, builds journeys and writes Parquet tables under --output.",
       "Re-running a range replaces its dt= partitions atomically. With --from/--to the job also"
-          + " reads --journey-max-duration before --from as context and writes only the range."
+          + " reads --journey-max-duration before --from as context and writes only the range.",
+      "--replay-days N re-stitches the last N complete UTC days (--from today-N, --to today-1),"
+          + " for nightly schedules."
     })
 public class BackfillCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,6 +62,25 @@ public class BackfillCommand implements Callable<Integer> {
   LocalDate to;
 
   @Option(
+      names = "--replay-days",
+      paramLabel = "N",
+      description =
+          "Re-process the last N complete UTC days: --from is --today minus N days, --to is --today"
+              + " minus 1 day. Not with --from/--to.")
+  String replayDays;
+
+  @Option(
+      names = "--today",
+      paramLabel = "DATE",
+      description =
+          "The day --replay-days counts back from, as if the run were on that UTC day (default: the"
+              + " current UTC date).")
+  LocalDate today;
+
+  /** The clock that gives today's UTC date when {@code --today} is not given. */
+  Clock clock = Clock.systemUTC();
+
+  @Option(
       names = "--parallelism",
       paramLabel = "N",
       description = "Flink parallelism (default: the number of cores, ${DEFAULT-VALUE}).",
@@ -76,6 +99,9 @@ public class BackfillCommand implements Callable<Integer> {
 
   /** The validated configuration of this invocation. */
   BackfillConfig config(byte[] hmacKey) throws Exception {
+    Range range = range();
+    LocalDate from = range.from();
+    LocalDate to = range.to();
     if (from != null && to != null && to.isBefore(from)) {
       throw new UserException("--to " + to + " is before --from " + from);
     }
@@ -89,5 +115,47 @@ public class BackfillCommand implements Callable<Integer> {
     Files.createDirectories(output);
     return options.backfillConfig(
         files, output, from, to, parallelism, hmacKey, RunIds.next("backfill"));
+  }
+
+  /**
+   * A backfill range of whole UTC days, both inclusive.
+   *
+   * @param from the first day, or null for the first day of the data
+   * @param to the last day, or null for the last day of the data
+   */
+  record Range(LocalDate from, LocalDate to) {}
+
+  /**
+   * The range of this run: {@code --from}/{@code --to} as given, or the last {@code --replay-days}
+   * complete UTC days before {@code --today}. A {@link UserException} names a bad or conflicting
+   * value.
+   */
+  Range range() {
+    if (replayDays == null) {
+      if (today != null) {
+        throw new UserException("--today " + today + " applies only with --replay-days");
+      }
+      return new Range(from, to);
+    }
+    if (from != null) {
+      throw new UserException(
+          "--replay-days " + replayDays + " cannot be combined with --from " + from);
+    }
+    if (to != null) {
+      throw new UserException(
+          "--replay-days " + replayDays + " cannot be combined with --to " + to);
+    }
+    int days;
+    try {
+      days = Integer.parseInt(replayDays.trim());
+    } catch (NumberFormatException e) {
+      throw new UserException(
+          "--replay-days must be a whole number of days, at least 1, got '" + replayDays + "'");
+    }
+    if (days < 1) {
+      throw new UserException("--replay-days must be at least 1, got " + replayDays);
+    }
+    LocalDate day = today != null ? today : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    return new Range(day.minusDays(days), day.minusDays(1));
   }
 }
