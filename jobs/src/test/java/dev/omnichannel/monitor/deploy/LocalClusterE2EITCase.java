@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.testing.Duck;
+import dev.omnichannel.monitor.testing.KafkaBroker;
+import dev.omnichannel.monitor.testing.TopicFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,46 +103,33 @@ class LocalClusterE2EITCase {
     return JSON.readTree(generated.resolve("ground-truth.json").toFile());
   }
 
-  private String[] generate(Path dir, String seed, String start, String... extra) {
-    List<String> a =
-        new ArrayList<>(
-            List.of(
-                "--customers",
-                "150",
-                "--days",
-                "15",
-                "--seed",
-                seed,
-                "--start",
-                start,
-                "--bad-ratio",
-                "0.02",
-                "--output",
-                dir.toString()));
-    a.addAll(List.of(extra));
-    return a.toArray(String[]::new);
-  }
-
-  /** Writes one batch to the topic and, with the same flags, to files for the backfill. */
-  private long produce(Path dir, String seed, String start) throws Exception {
-    sh("produce.sh", generate(dir.resolve("kafka"), seed, start));
-    List<String> files = new ArrayList<>(List.of(generate(dir.resolve("files"), seed, start)));
-    files.addAll(List.of("--format", "avro"));
-    files.add(0, "generate");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Stream.concat(
-                    Stream.of(
-                        "java",
-                        "-jar",
-                        Path.of("target", "omnichannel-monitor.jar").toAbsolutePath().toString()),
-                    files.stream())
-                .toList());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
-    return truth(dir.resolve("kafka")).get("counts").get("records").asLong();
+  /**
+   * Copies the records of {@code staging} to the same partitions of {@code events}, with their
+   * keys: per partition, those before (or from) the middle offset. Returns how many.
+   */
+  private long copyHalf(String bootstrap, boolean firstHalf) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> all = KafkaBroker.consumeAll(bootstrap, "staging");
+    Map<Integer, Long> size = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : all) {
+      size.merge(r.partition(), 1L, Long::sum);
+    }
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    long n = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      for (ConsumerRecord<byte[], byte[]> r : all) {
+        if ((r.offset() < size.get(r.partition()) / 2) == firstHalf) {
+          producer.send(new ProducerRecord<>("events", r.partition(), r.key(), r.value()));
+          n++;
+        }
+      }
+      producer.flush();
+    }
+    return n;
   }
 
   @Test
@@ -180,20 +174,39 @@ class LocalClusterE2EITCase {
       sh("cluster.sh", "start");
       sh("topics.sh");
 
-      // 1. The stream job, then the first batch of events.
+      String bootstrap = "127.0.0.1:" + env.get("OMNI_KAFKA_PORT");
+      sh("topics.sh", "staging:3");
+      // Generated events go to a staging topic, then half of each partition to `events` now and
+      // the rest after the savepoint: the resumed job must read on exactly where it stopped.
+      Path generated = tmp.resolve("generated");
+      sh(
+          "produce.sh",
+          "--topic",
+          "staging",
+          "--customers",
+          "300",
+          "--days",
+          "30",
+          "--seed",
+          "41",
+          "--bad-ratio",
+          "0.02",
+          "--output",
+          generated.toString());
+      JsonNode truth = truth(generated).get("counts");
+
+      // 1. The stream job, then the first half of the events.
       String job = sh("submit.sh", streamArgs);
       assertThat(job).matches("[0-9a-f]{32}");
-      long first = produce(tmp.resolve("gen1"), "41", "2026-01-01");
+      long first = copyHalf(bootstrap, true);
       await(
-          "the first batch in the run summary",
+          "the first half in the run summary",
           Duration.ofMinutes(2),
           () -> inputRecords(stream, "e2e-stream") == first);
-      JsonNode truth1 = truth(tmp.resolve("gen1").resolve("kafka")).get("counts");
       JsonNode a = summary(stream, "e2e-stream").get("accounting");
       assertThat(a.get("balanced").asBoolean()).isTrue();
-      for (String k : List.of("accepted_events", "duplicates", "dead_letters")) {
-        assertThat(a.get(k).asLong()).as(k).isEqualTo(truth1.get(k).asLong());
-      }
+      long deadLetters = a.get("dead_letters").asLong();
+      assertThat(deadLetters).isPositive();
       try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
         await(
             "the dead letters committed",
@@ -201,17 +214,18 @@ class LocalClusterE2EITCase {
             () -> {
               try {
                 return Duck.rows(duck, "SELECT count(*) FROM " + Duck.table(stream, "dead_letters"))
-                    .equals(List.of(truth1.get("dead_letters").asLong() + "|"));
+                    .equals(List.of(deadLetters + "|"));
               } catch (Exception noFilesYet) {
                 return false;
               }
             });
       }
 
-      // 2. Stop with a savepoint, produce more, resume from the savepoint.
+      // 2. Stop with a savepoint, produce the rest, resume from the savepoint.
       String savepoint = sh("stop.sh", job);
       assertThat(savepoint).contains("savepoint-");
-      long second = produce(tmp.resolve("gen2"), "42", "2026-01-16");
+      long second = copyHalf(bootstrap, false);
+      assertThat(first + second).isEqualTo(truth.get("records").asLong());
       Map<String, String> resume = new HashMap<>(env);
       resume.put("OMNI_FLINK_RUN_OPTS", "-s " + savepoint);
       Map<String, String> plain = env;
@@ -219,7 +233,7 @@ class LocalClusterE2EITCase {
       String resumed = sh("submit.sh", streamArgs);
       env = plain;
       await(
-          "both batches in the run summary",
+          "every record in the run summary",
           Duration.ofMinutes(2),
           () -> inputRecords(stream, "e2e-stream") == first + second);
 
@@ -228,15 +242,20 @@ class LocalClusterE2EITCase {
       JsonNode s = summary(stream, "e2e-stream");
       assertThat(s.get("accounting").get("balanced").asBoolean()).isTrue();
       assertThat(s.get("accounting").get("input_records").asLong()).isEqualTo(first + second);
+      for (String k : List.of("accepted_events", "duplicates", "dead_letters")) {
+        assertThat(s.get("accounting").get(k).asLong())
+            .as(k + " as the generator planted")
+            .isEqualTo(truth.get(k).asLong());
+      }
 
-      // 4. A backfill of the same events on the same cluster.
+      // 4. A backfill of the same events (the topic's records as a file) on the same cluster.
+      Path input = tmp.resolve("input").resolve("events.avro");
+      TopicFiles.writeAvro(KafkaBroker.consumeAll(bootstrap, "events"), input);
       sh(
           "submit.sh",
           "backfill",
           "--input",
-          tmp.resolve("gen1").resolve("files").resolve("events").toString(),
-          "--input",
-          tmp.resolve("gen2").resolve("files").resolve("events").toString(),
+          input.toString(),
           "--output",
           batch.toString(),
           "--parallelism",
@@ -275,7 +294,21 @@ class LocalClusterE2EITCase {
               };
           List<String> expected = Duck.rows(duck, batch, table, cols);
           assertThat(expected).as(table).isNotEmpty();
-          assertThat(Duck.rows(duck, stream, table, cols))
+          List<String> actual = Duck.rows(duck, stream, table, cols);
+          if (!actual.equals(expected)) {
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(actual);
+            List<String> extra = new ArrayList<>(actual);
+            extra.removeAll(expected);
+            System.out.printf(
+                "%s differs: %d rows only in the backfill %s, %d only in the stream %s%n",
+                table,
+                missing.size(),
+                missing.subList(0, Math.min(10, missing.size())),
+                extra.size(),
+                extra.subList(0, Math.min(10, extra.size())));
+          }
+          assertThat(actual)
               .as(table + ": stream on the cluster against the backfill on the cluster")
               .isEqualTo(expected);
           compared.append(' ').append(table).append('=').append(expected.size());

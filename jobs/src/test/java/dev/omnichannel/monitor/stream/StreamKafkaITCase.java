@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
+import dev.omnichannel.monitor.testing.TopicFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,27 +78,7 @@ class StreamKafkaITCase {
 
     // The backfill reads the same well-formed records from an Avro container file.
     Path avro = dir.resolve("input").resolve("events.avro");
-    Files.createDirectories(avro.getParent());
-    SpecificDatumReader<ChannelEvent> reader = new SpecificDatumReader<>(ChannelEvent.class);
-    try (DataFileWriter<ChannelEvent> w =
-        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
-      w.create(ChannelEvent.getClassSchema(), avro.toFile());
-      BinaryDecoder decoder = null;
-      for (ConsumerRecord<byte[], byte[]> r : onTopic) {
-        if (r.value() == null || r.value().length == 0 || r.value().length > 1 << 20) {
-          continue;
-        }
-        try {
-          decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
-          ChannelEvent e = reader.read(null, decoder);
-          if (decoder.isEnd()) {
-            w.append(e);
-          }
-        } catch (Exception notAnEvent) {
-          // a planted broken record: a dead letter in stream mode only
-        }
-      }
-    }
+    TopicFiles.writeAvro(onTopic, avro);
     Path keyFile = dir.resolve("hmac.key");
     Files.writeString(keyFile, KEY + "\n");
     batchOut = dir.resolve("batch");

@@ -168,6 +168,14 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Every record of {@code topic} from the start to the end offsets as of the call. */
   public List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic) {
+    return consumeAll(bootstrapServers, topic);
+  }
+
+  /**
+   * Every record of {@code topic} on {@code bootstrapServers} from the start to the end offsets.
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> consumeAll(
+      String bootstrapServers, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
