@@ -89,6 +89,7 @@ public final class AttributeCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
+      converter = LocalPathConverter.class,
       paramLabel = "FILE.csv",
       description =
           "Also write model,channel,attributed_conversions,attributed_value,removal_effect"

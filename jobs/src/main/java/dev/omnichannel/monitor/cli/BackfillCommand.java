@@ -42,6 +42,7 @@ public class BackfillCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
+      converter = LocalPathConverter.class,
       paramLabel = "DIR",
       required = true,
       description = "Output directory: <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/.")

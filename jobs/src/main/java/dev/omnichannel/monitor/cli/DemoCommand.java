@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 public class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--output",
+      converter = LocalPathConverter.class,
       paramLabel = "DIR",
       defaultValue = "output",
       description = "Output directory (default: ${DEFAULT-VALUE}).")

@@ -46,6 +46,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
+      converter = LocalPathConverter.class,
       paramLabel = "DIR",
       description =
           "Output directory; events go to DIR/events, ground truth to DIR. Required, except with"

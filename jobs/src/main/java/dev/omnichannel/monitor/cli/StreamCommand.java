@@ -88,6 +88,7 @@ public class StreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
+      converter = LocalPathConverter.class,
       paramLabel = "DIR",
       required = true,
       description = "Output directory: <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/.")

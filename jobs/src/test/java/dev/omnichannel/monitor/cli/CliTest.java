@@ -65,6 +65,24 @@ class CliTest {
   }
 
   @Test
+  void shouldRefuseAnOutputUriItCannotWriteAndAcceptAFileUri() throws Exception {
+    for (List<String> args :
+        List.of(
+            List.of("backfill", "--input", events().toString()),
+            List.of("stream", "--bootstrap-servers", "127.0.0.1:9", "--topic", "t"),
+            List.of("demo"))) {
+      String cmd = args.get(0);
+      List<String> all = new java.util.ArrayList<>(args);
+      all.addAll(List.of("--output", "s3://bucket/omni"));
+      Run r = run(all.toArray(String[]::new));
+      assertThat(r.code()).as(cmd).isEqualTo(2);
+      assertThat(r.err()).as(cmd).contains("s3://bucket/omni", "mount").doesNotContain("\tat ");
+    }
+    assertThat(new LocalPathConverter().convert(dir.toUri().toString())).isEqualTo(dir);
+    assertThat(new LocalPathConverter().convert("out/x")).isEqualTo(Path.of("out/x"));
+  }
+
+  @Test
   void shouldNameABadDate() throws Exception {
     Run r =
         run(
