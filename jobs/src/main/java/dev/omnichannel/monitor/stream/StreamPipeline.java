@@ -272,7 +272,8 @@ public final class StreamPipeline {
             count(attributionStreams.channels(), TABLE_ROWS + "attribution_channel", 1),
             count(merges, TABLE_ROWS + "identity_merges", 1),
             count(deadLetters, TABLE_ROWS + "dead_letters", 1),
-            count(streams.lateEvents(), TABLE_ROWS + "late_events", 1)));
+            count(streams.lateEvents(), TABLE_ROWS + "late_events", 1),
+            count(alerts, "alerts", 1)));
     summary(counts);
     return streams;
   }
