@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.io.KafkaProducers;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import dev.omnichannel.monitor.testing.TopicFiles;
@@ -22,11 +23,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,12 +75,35 @@ class LocalClusterE2EITCase {
     return out.trim();
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier done)
+  /** What a failing wait shows: the run summaries and the end of the cluster's logs. */
+  private String diagnostics() {
+    StringBuilder b = new StringBuilder();
+    try (Stream<Path> files = Files.walk(work)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".json") && f.getParent().getFileName().toString().equals("_runs")) {
+          b.append("\n--- ").append(f).append('\n').append(Files.readString(f));
+        }
+        if (name.equals("taskmanager.log") || name.equals("jobmanager.log")) {
+          List<String> lines = Files.readAllLines(f);
+          b.append("\n--- ").append(f).append(" (last 40 lines)\n");
+          lines
+              .subList(Math.max(0, lines.size() - 40), lines.size())
+              .forEach(l -> b.append(l).append('\n'));
+        }
+      }
+    } catch (IOException e) {
+      b.append("\n(could not read the diagnostics: ").append(e).append(')');
+    }
+    return b.toString();
+  }
+
+  private void await(String what, Duration timeout, BooleanSupplier done)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what + diagnostics());
       }
       Thread.sleep(500);
     }
@@ -113,23 +136,23 @@ class LocalClusterE2EITCase {
     for (ConsumerRecord<byte[], byte[]> r : all) {
       size.merge(r.partition(), 1L, Long::sum);
     }
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    long n = 0;
+    // The generator's producer settings (lz4 batches): the planted oversized records fit the
+    // broker's limit only compressed.
+    Properties p = KafkaProducers.properties(bootstrap, Map.of());
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       for (ConsumerRecord<byte[], byte[]> r : all) {
         if ((r.offset() < size.get(r.partition()) / 2) == firstHalf) {
-          producer.send(new ProducerRecord<>("events", r.partition(), r.key(), r.value()));
-          n++;
+          sent.add(
+              producer.send(new ProducerRecord<>("events", r.partition(), r.key(), r.value())));
         }
       }
       producer.flush();
     }
-    return n;
+    for (java.util.concurrent.Future<?> f : sent) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    return sent.size();
   }
 
   @Test
