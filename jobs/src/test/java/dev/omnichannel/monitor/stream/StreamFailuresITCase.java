@@ -10,6 +10,7 @@ import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.pipeline.BackfillPipeline;
 import dev.omnichannel.monitor.pipeline.LocalFlink;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
@@ -50,16 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamFailuresITCase {
   private static final String KEY = "failures-itcase-hmac-key-0123456789";
   private static final String RUN_ID = "failures";
-  private static final List<String> TABLES =
-      List.of(
-          "events",
-          "journeys",
-          "journey_matches",
-          "friction",
-          "attribution",
-          "attribution_channel",
-          "identity_merges",
-          "dead_letters");
+  private static final List<String> TABLES = BackfillPipeline.TABLES;
 
   private static final StreamSettings SETTINGS =
       new StreamSettings(
@@ -200,16 +192,7 @@ class StreamFailuresITCase {
   private void assertSameAsWithoutFailure(String what, Path out) throws Exception {
     StringBuilder counts = new StringBuilder();
     for (String table : TABLES) {
-      String cols =
-          switch (table) {
-            case "attribution" ->
-                "* EXCLUDE (credit, credited_value), round(credit, 9), round(credited_value, 6)";
-            case "attribution_channel" ->
-                "* EXCLUDE (removal_effect, attributed_conversions, attributed_value),"
-                    + " round(removal_effect, 9), round(attributed_conversions, 9),"
-                    + " round(attributed_value, 6)";
-            default -> "*";
-          };
+      String cols = Duck.comparable(table);
       List<String> expected = Duck.rows(duck, whole, table, cols);
       assertThat(expected).as(table).isNotEmpty();
       assertThat(Duck.rows(duck, out, table, cols)).as(what + ": " + table).isEqualTo(expected);

@@ -167,14 +167,8 @@ class StreamKafkaITCase {
     assertSame("*", "journeys");
     assertSame("*", "journey_matches");
     assertSame("*", "friction");
-    assertSame(
-        "* EXCLUDE (credit, credited_value), round(credit, 9), round(credited_value, 6)",
-        "attribution");
-    assertSame(
-        "* EXCLUDE (removal_effect, attributed_conversions, attributed_value),"
-            + " round(removal_effect, 9), round(attributed_conversions, 9),"
-            + " round(attributed_value, 6)",
-        "attribution_channel");
+    assertSame(Duck.comparable("attribution"), "attribution");
+    assertSame(Duck.comparable("attribution_channel"), "attribution_channel");
   }
 
   @Test

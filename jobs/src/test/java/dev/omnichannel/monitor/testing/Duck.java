@@ -34,6 +34,23 @@ public final class Duck {
     return rows;
   }
 
+  /**
+   * The columns of {@code table} to compare between two runs: every column, with the attribution
+   * credits rounded (9 places for shares, 6 for values), because floating-point sums may differ in
+   * the last bits with the order of additions.
+   */
+  public static String comparable(String table) {
+    return switch (table) {
+      case "attribution" ->
+          "* EXCLUDE (credit, credited_value), round(credit, 9), round(credited_value, 6)";
+      case "attribution_channel" ->
+          "* EXCLUDE (removal_effect, attributed_conversions, attributed_value),"
+              + " round(removal_effect, 9), round(attributed_conversions, 9),"
+              + " round(attributed_value, 6)";
+      default -> "*";
+    };
+  }
+
   /** The rows of {@code cols} of {@code table} under {@code out}, sorted. */
   public static List<String> rows(Connection duck, Path out, String table, String cols)
       throws Exception {
