@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: generates a realistic sample with planted ground truth, runs the backfill on the
- * embedded Flink mini cluster, writes Parquet under {@code ./output}, and prints a summary.
+ * embedded Flink mini cluster, writes Parquet under {@code ./output}, writes the HTML report and
+ * prints a summary.
  */
 @Command(
     name = "demo",
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Generates a sample of customers across every channel, runs the backfill on an embedded"
-          + " Flink mini cluster, writes Parquet to --output and prints a summary.",
+          + " Flink mini cluster, writes Parquet to --output, writes the HTML report"
+          + " (<DIR>/report.html) and prints a summary.",
       "Uses a built-in DEMO HMAC key unless OMNI_HMAC_KEY is set: demo output is not privacy-safe."
     })
 public class DemoCommand implements Callable<Integer> {
@@ -127,6 +129,10 @@ public class DemoCommand implements Callable<Integer> {
                 RunIds.next("demo"));
     RunSummary s = BackfillRunner.run(config, List.of("demo"));
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
+    Path report = ReportCommand.write(output, null);
+    System.out.println();
+    System.out.println(
+        "Report (open it in a browser, works offline): " + report.toAbsolutePath().normalize());
     System.out.println();
     System.out.println("Query it, for example with DuckDB:");
     System.out.println(

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       StreamCommand.class,
       BenchCommand.class,
       AttributeCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
