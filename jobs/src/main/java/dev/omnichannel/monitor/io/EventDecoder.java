@@ -90,27 +90,40 @@ public final class EventDecoder {
     return decode(root);
   }
 
+  /** The record's event time when it parses and is plausible, else null (for dead letters). */
+  private Long readableTime(JsonNode root) {
+    JsonNode timeNode = root.get("event_time");
+    if (timeNode == null || timeNode.isNull()) {
+      return null;
+    }
+    Long millis = parseTime(timeNode);
+    return millis == null || millis < plausibleFrom || millis >= plausibleTo ? null : millis;
+  }
+
   private DecodeResult decode(JsonNode root) {
-    // event_id
+    // event_id (a record rejected for it still keeps its readable time, for its dt= partition)
     JsonNode idNode = root.get("event_id");
     if (idNode == null || idNode.isNull()) {
-      return DecodeResult.rejected(DeadLetterReason.MISSING_FIELD.with("event_id"), null, null);
+      return DecodeResult.rejected(
+          DeadLetterReason.MISSING_FIELD.with("event_id"), null, readableTime(root));
     }
     if (!idNode.isTextual() && !idNode.isIntegralNumber()) {
       return DecodeResult.rejected(
-          DeadLetterReason.INVALID_FIELD.with("event_id is not a string"), null, null);
+          DeadLetterReason.INVALID_FIELD.with("event_id is not a string"),
+          null,
+          readableTime(root));
     }
     String eventId = idNode.asText();
     if (eventId.isBlank()) {
       return DecodeResult.rejected(
-          DeadLetterReason.MISSING_FIELD.with("event_id (empty)"), null, null);
+          DeadLetterReason.MISSING_FIELD.with("event_id (empty)"), null, readableTime(root));
     }
     if (eventId.length() > MAX_ID_LENGTH) {
       return DecodeResult.rejected(
           DeadLetterReason.INVALID_FIELD.with(
               "event_id longer than " + MAX_ID_LENGTH + " chars (" + eventId.length() + ")"),
           null,
-          null);
+          readableTime(root));
     }
 
     // event_time

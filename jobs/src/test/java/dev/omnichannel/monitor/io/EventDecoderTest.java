@@ -147,6 +147,23 @@ class EventDecoderTest {
   }
 
   @Test
+  void aRecordWithoutAnEventIdShouldKeepItsReadableTimeButNotAnAbsurdOne() {
+    DecodeResult missing =
+        decoder.decode(
+            "{\"event_time\":1767607200000,\"identities\":[{\"namespace\":\"cookie_id\",\"value\":\"c\"}]}");
+    assertThat(missing.isAccepted()).isFalse();
+    assertThat(missing.reason()).isEqualTo("missing_field: event_id");
+    assertThat(missing.eventTime()).isEqualTo(1767607200000L);
+    DecodeResult empty =
+        decoder.decode("{\"event_id\":\" \",\"event_time\":\"2026-01-05T10:00:00Z\"}");
+    assertThat(empty.eventTime()).isEqualTo(1767607200000L);
+    assertThat(decoder.decode("{\"event_time\":32503680000000}").eventTime())
+        .as("year 3000 is not plausible")
+        .isNull();
+    assertThat(decoder.decode("{\"event_time\":\"soon\"}").eventTime()).isNull();
+  }
+
+  @Test
   void shouldRejectOversizedStringsAndIds() {
     String longId = "x".repeat(EventDecoder.MAX_ID_LENGTH + 1);
     assertThat(decoder.decode(GOOD.replace("\"e1\"", "\"" + longId + "\"")).reason())
