@@ -163,19 +163,7 @@ public final class DataDictionary {
       b.append("| column | DuckDB type | nullable | meaning | unit | example |\n");
       b.append("|---|---|---|---|---|---|\n");
       for (Schema.Field f : s.getFields()) {
-        b.append("| `")
-            .append(f.name())
-            .append("` | `")
-            .append(cell(duckDbType(f.schema())))
-            .append("` | ")
-            .append(nullable(f.schema()) ? "yes" : "no")
-            .append(" | ")
-            .append(cell(f.doc()))
-            .append(" | ")
-            .append(cell(prop(f, "unit")))
-            .append(" | ")
-            .append(code(prop(f, "example")))
-            .append(" |\n");
+        row(b, f, "`" + cell(duckDbType(f.schema())) + "`");
       }
       b.append('\n');
     }
@@ -195,38 +183,33 @@ public final class DataDictionary {
     b.append("| field | Avro type | nullable | meaning | unit | example |\n");
     b.append("|---|---|---|---|---|---|\n");
     for (Schema.Field f : in.getFields()) {
-      b.append("| `")
-          .append(f.name())
-          .append("` | ")
-          .append(cell(avroType(f.schema())))
-          .append(" | ")
-          .append(nullable(f.schema()) ? "yes" : "no")
-          .append(" | ")
-          .append(cell(f.doc()))
-          .append(" | ")
-          .append(cell(prop(f, "unit")))
-          .append(" | ")
-          .append(code(prop(f, "example")))
-          .append(" |\n");
+      row(b, f, cell(avroType(f.schema())));
     }
     Schema identity = schemas.get(IDENTITY_SCHEMA);
     b.append("\n### Identity\n\n").append(identity.getDoc()).append("\n\n");
     b.append("| field | Avro type | nullable | meaning | unit | example |\n");
     b.append("|---|---|---|---|---|---|\n");
     for (Schema.Field f : identity.getFields()) {
-      b.append("| `")
-          .append(f.name())
-          .append("` | ")
-          .append(cell(avroType(f.schema())))
-          .append(" | no | ")
-          .append(cell(f.doc()))
-          .append(" | ")
-          .append(cell(prop(f, "unit")))
-          .append(" | ")
-          .append(code(prop(f, "example")))
-          .append(" |\n");
+      row(b, f, cell(avroType(f.schema())));
     }
     return b.toString();
+  }
+
+  /** One field as a table row: name, {@code type}, nullable, meaning, unit, example. */
+  private static void row(StringBuilder b, Schema.Field f, String type) {
+    b.append("| `")
+        .append(f.name())
+        .append("` | ")
+        .append(type)
+        .append(" | ")
+        .append(nullable(f.schema()) ? "yes" : "no")
+        .append(" | ")
+        .append(cell(f.doc()))
+        .append(" | ")
+        .append(cell(prop(f, "unit")))
+        .append(" | ")
+        .append(code(prop(f, "example")))
+        .append(" |\n");
   }
 
   /** The command that regenerates the dictionary, run from the repository root. */
