@@ -50,6 +50,46 @@ class StreamLateDataITCase {
             .build());
   }
 
+  /** Starts the stream job on the broker's {@code events} topic, from the earliest offsets. */
+  private static JobClient start(
+      KafkaBroker broker,
+      Path dir,
+      Path out,
+      int parallelism,
+      String runId,
+      StreamSettings settings)
+      throws Exception {
+    BackfillConfig config =
+        PipelineOptions.defaults()
+            .backfillConfig(
+                List.of(),
+                out,
+                null,
+                null,
+                parallelism,
+                "late-data-itcase-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8),
+                runId);
+    StreamRunner.Run run =
+        new StreamRunner.Run(
+            dir.resolve("checkpoints").toUri().toString(),
+            Duration.ofMillis(300),
+            null,
+            null,
+            null,
+            0,
+            List.of());
+    StreamExecutionEnvironment env = StreamRunner.environment(config, run);
+    StreamRunner.wire(
+        env,
+        config,
+        settings,
+        KafkaOptions.topics(broker.bootstrapServers(), "events")
+            .withGroupId(runId)
+            .withStartingOffsets("earliest"),
+        run);
+    return env.executeAsync(runId);
+  }
+
   private static List<String> strings(Connection duck, String sql) throws Exception {
     List<String> out = new ArrayList<>();
     try (Statement st = duck.createStatement();
@@ -82,42 +122,19 @@ class StreamLateDataITCase {
       broker.produce("events", 1, busy);
 
       Path out = dir.resolve("out");
-      BackfillConfig config =
-          PipelineOptions.defaults()
-              .backfillConfig(
-                  List.of(),
-                  out,
-                  null,
-                  null,
-                  2,
-                  "late-data-itcase-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8),
-                  "straggler-test");
-      StreamSettings settings =
-          new StreamSettings(
-              Duration.ofMinutes(1),
-              Duration.ofSeconds(1),
-              Duration.ZERO,
-              Duration.ZERO,
-              Duration.ofDays(1));
-      StreamRunner.Run run =
-          new StreamRunner.Run(
-              dir.resolve("checkpoints").toUri().toString(),
-              Duration.ofMillis(300),
-              null,
-              null,
-              null,
-              0,
-              List.of());
-      StreamExecutionEnvironment env = StreamRunner.environment(config, run);
-      StreamRunner.wire(
-          env,
-          config,
-          settings,
-          KafkaOptions.topics(broker.bootstrapServers(), "events")
-              .withGroupId("straggler-test")
-              .withStartingOffsets("earliest"),
-          run);
-      JobClient job = env.executeAsync("idle partition");
+      JobClient job =
+          start(
+              broker,
+              dir,
+              out,
+              2,
+              "straggler-test",
+              new StreamSettings(
+                  Duration.ofMinutes(1),
+                  Duration.ofSeconds(1),
+                  Duration.ZERO,
+                  Duration.ZERO,
+                  Duration.ofDays(1)));
       try {
         // Partition 0 is idle; partition 1 alone moves the watermark to T0 + 119 min, which
         // releases ck-p's events up to T0 + 60 min through the journey operator.
@@ -168,42 +185,19 @@ class StreamLateDataITCase {
       }
       broker.produce("events", first);
 
-      BackfillConfig config =
-          PipelineOptions.defaults()
-              .backfillConfig(
-                  List.of(),
-                  dir.resolve("out"),
-                  null,
-                  null,
-                  1,
-                  "late-data-itcase-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8),
-                  "late-test");
-      StreamSettings settings =
-          new StreamSettings(
-              Duration.ofMinutes(1),
-              Duration.ZERO,
-              Duration.ofHours(1),
-              Duration.ZERO,
-              Duration.ofDays(1));
-      StreamRunner.Run run =
-          new StreamRunner.Run(
-              dir.resolve("checkpoints").toUri().toString(),
-              Duration.ofMillis(300),
-              null,
-              null,
-              null,
-              0,
-              List.of());
-      StreamExecutionEnvironment env = StreamRunner.environment(config, run);
-      StreamRunner.wire(
-          env,
-          config,
-          settings,
-          KafkaOptions.topics(broker.bootstrapServers(), "events")
-              .withGroupId("late-test")
-              .withStartingOffsets("earliest"),
-          run);
-      JobClient job = env.executeAsync("late data");
+      JobClient job =
+          start(
+              broker,
+              dir,
+              dir.resolve("out"),
+              1,
+              "late-test",
+              new StreamSettings(
+                  Duration.ofMinutes(1),
+                  Duration.ZERO,
+                  Duration.ofHours(1),
+                  Duration.ZERO,
+                  Duration.ofDays(1)));
       try {
         Thread.sleep(4000); // the watermark reaches T0 + 120 min - 1 min - 1 ms
         broker.produce(
