@@ -39,25 +39,8 @@ public final class Rows {
   /** The late_events row of an event that was {@code latenessMs} behind the watermark. */
   public static dev.omnichannel.monitor.avro.LateEventRow lateEventRow(
       ChannelEvent e, long latenessMs) {
-    return dev.omnichannel.monitor.avro.LateEventRow.newBuilder()
-        .setEventId(e.getEventId())
-        .setEventTime(e.getEventTime())
-        .setChannel(e.getChannel().name())
-        .setEventType(e.getEventType().name())
-        .setIdentities(new ArrayList<>(e.getIdentities()))
-        .setSessionId(e.getSessionId())
-        .setSourceSystem(e.getSourceSystem())
-        .setOrderId(e.getOrderId())
-        .setProductId(e.getProductId())
-        .setCurrency(e.getCurrency())
-        .setCampaign(e.getCampaign())
-        .setTopic(e.getTopic())
-        .setOutcome(e.getOutcome())
-        .setValue(e.getValue())
-        .setSentiment(e.getSentiment())
-        .setAttributes(new HashMap<>(e.getAttributes()))
-        .setLatenessMs(latenessMs)
-        .build();
+    // The person is not known (late events are set aside before stitching) and not written.
+    return lateEventRow(eventRow(e, ""), latenessMs);
   }
 
   /** The late_events row of an accepted event that came {@code latenessMs} too late. */
