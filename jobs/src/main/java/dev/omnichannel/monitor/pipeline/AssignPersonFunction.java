@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.identity.IdentityKey;

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
 import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.avro.ChannelEvent;
@@ -57,9 +58,9 @@ public final class BackfillPipeline {
           "identity_merges",
           "dead_letters");
 
-  private final BackfillConfig config;
+  private final FlowConfig config;
 
-  public BackfillPipeline(BackfillConfig config) {
+  public BackfillPipeline(FlowConfig config) {
     this.config = config;
   }
 

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.attribution.AttributionModel;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
@@ -32,7 +33,7 @@ public final class BackfillRunner {
   private BackfillRunner() {}
 
   /** Runs the backfill and returns its summary (also written under {@code _runs/}). */
-  public static RunSummary run(BackfillConfig config, List<String> arguments) throws Exception {
+  public static RunSummary run(FlowConfig config, List<String> arguments) throws Exception {
     Instant started = Instant.now();
     Path output = Path.of(config.output());
     Path staging = output.resolve("_staging").resolve(config.runId());

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.identity.Pseudonymiser;

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -2,7 +2,7 @@ package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.LateEventRow;
-import dev.omnichannel.monitor.pipeline.Counters;
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.pipeline.Rows;
 import java.time.Duration;
 import org.apache.flink.api.common.accumulators.LongCounter;

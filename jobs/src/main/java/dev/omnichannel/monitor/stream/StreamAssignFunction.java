@@ -5,7 +5,7 @@ import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.pipeline.Rows;
-import dev.omnichannel.monitor.pipeline.TimeBuckets;
+import dev.omnichannel.monitor.flow.TimeBuckets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.pipeline.Counters;
+import dev.omnichannel.monitor.flow.Counters;
 import java.time.Duration;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;

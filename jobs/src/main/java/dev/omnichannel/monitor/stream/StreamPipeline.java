@@ -13,15 +13,15 @@ import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.patterns.PatternStage;
-import dev.omnichannel.monitor.pipeline.AttributionStage;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.flow.AttributionStage;
+import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.pipeline.BackfillPipeline;
-import dev.omnichannel.monitor.pipeline.Counters;
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.pipeline.DecodeFunction;
 import dev.omnichannel.monitor.pipeline.IdentityLinks;
 import dev.omnichannel.monitor.pipeline.Rows;
-import dev.omnichannel.monitor.pipeline.Tags;
-import dev.omnichannel.monitor.pipeline.WindowClose;
+import dev.omnichannel.monitor.flow.Tags;
+import dev.omnichannel.monitor.flow.WindowClose;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,21 +37,21 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * the runner can attach Parquet sinks.
  */
 public final class StreamPipeline {
-  private final BackfillConfig config;
+  private final FlowConfig config;
   private final StreamSettings settings;
   private final List<String> arguments;
 
   /**
    * @param config the shared processing settings (inputs, output and range are not used here)
    */
-  public StreamPipeline(BackfillConfig config, StreamSettings settings) {
+  public StreamPipeline(FlowConfig config, StreamSettings settings) {
     this(config, settings, List.of());
   }
 
   /**
    * @param arguments the command line, recorded in the run summary
    */
-  public StreamPipeline(BackfillConfig config, StreamSettings settings, List<String> arguments) {
+  public StreamPipeline(FlowConfig config, StreamSettings settings, List<String> arguments) {
     this.config = config;
     this.settings = settings;
     this.arguments = List.copyOf(arguments);

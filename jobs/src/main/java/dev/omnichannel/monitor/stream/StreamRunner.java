@@ -6,8 +6,8 @@ import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +60,7 @@ public final class StreamRunner {
       List<String> arguments) {}
 
   /** The job's environment with checkpointing and restarts configured. */
-  public static StreamExecutionEnvironment environment(BackfillConfig config, Run run) {
+  public static StreamExecutionEnvironment environment(FlowConfig config, Run run) {
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, run.checkpointInterval());
@@ -89,7 +89,7 @@ public final class StreamRunner {
   /** Wires the job on {@code env}: source, pipeline, sinks. */
   public static StreamPipeline.Streams wire(
       StreamExecutionEnvironment env,
-      BackfillConfig config,
+      FlowConfig config,
       StreamSettings settings,
       KafkaOptions kafka,
       Run run) {
@@ -122,7 +122,7 @@ public final class StreamRunner {
 
   /** Runs the job until it ends (a bounded read) or is stopped. */
   public static JobExecutionResult run(
-      BackfillConfig config, StreamSettings settings, KafkaOptions kafka, Run run)
+      FlowConfig config, StreamSettings settings, KafkaOptions kafka, Run run)
       throws Exception {
     StreamExecutionEnvironment env = environment(config, run);
     wire(env, config, settings, kafka, run);

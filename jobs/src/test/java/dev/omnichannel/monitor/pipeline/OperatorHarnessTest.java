@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.pipeline;
 
+import dev.omnichannel.monitor.flow.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.Channel;

@@ -12,7 +12,7 @@ import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.pipeline.IdentityLinks;
-import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.flow.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

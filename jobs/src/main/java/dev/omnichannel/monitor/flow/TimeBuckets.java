@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ public final class TimeBuckets {
   public static <T> void add(MapState<Long, List<T>> buckets, long time, T value) throws Exception {
     List<T> at = buckets.get(time);
     if (at == null) {
-      at = new ArrayList<>();
+      at = new ArrayList<>(2);
     }
     at.add(value);
     buckets.put(time, at);

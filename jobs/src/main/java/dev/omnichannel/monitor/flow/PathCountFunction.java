@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

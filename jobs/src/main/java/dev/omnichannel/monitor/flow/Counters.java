@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 /**
  * Names of the job's accumulators: the accounting of every input record. After a run they satisfy

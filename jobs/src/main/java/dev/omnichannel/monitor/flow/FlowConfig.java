@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param attributionWindow the windows the data-driven models are solved over
  * @param runId id of this run (names the staging folder and the run summary)
  */
-public record BackfillConfig(
+public record FlowConfig(
     List<String> inputs,
     String output,
     LocalDate from,
@@ -45,7 +45,7 @@ public record BackfillConfig(
     String runId)
     implements Serializable {
 
-  public BackfillConfig {
+  public FlowConfig {
     inputs = List.copyOf(inputs);
     namespaceLimits = new TreeMap<>(namespaceLimits);
     if (from != null && to != null && to.isBefore(from)) {

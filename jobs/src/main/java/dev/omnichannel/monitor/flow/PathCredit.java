@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 /**
  * A data-driven model's shares for one converting path of one window, to be spread onto the path's
