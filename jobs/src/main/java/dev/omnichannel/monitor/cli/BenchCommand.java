@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
@@ -158,7 +159,8 @@ public class BenchCommand implements Callable<Integer> {
       List<EventRow> stitched =
           ParquetFiles.readAll(ParquetFiles.under(output.resolve("events")), EventRow.class);
       PatternThroughput.Result p =
-          PatternThroughput.measure(stitched, PatternCatalogue.builtin(), 1);
+          PatternThroughput.measure(
+              stitched.stream().map(EventRows::fromRow).toList(), PatternCatalogue.builtin(), 1);
       System.out.printf(
           "patterns: %,d stitched events through %d built-in patterns (Flink CEP, BATCH,"
               + " parallelism 1, job overhead subtracted) in %.1f s: %,.0f events/s at parallelism 1, %,d"

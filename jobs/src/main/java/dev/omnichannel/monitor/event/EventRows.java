@@ -53,6 +53,44 @@ public final class EventRows {
     return e;
   }
 
+  /**
+   * The compact event of an events-table row (person and journey included). A shim for the dataflow
+   * that still carries {@link EventRow}s between operators.
+   */
+  public static Event fromRow(EventRow r) {
+    Event e = new Event();
+    e.eventId = r.getEventId();
+    e.eventTime = r.getEventTime().toEpochMilli();
+    e.channel = ordinal(Event.channelOrdinal(r.getChannel()), "channel", r.getChannel());
+    e.eventType = ordinal(Event.eventTypeOrdinal(r.getEventType()), "event type", r.getEventType());
+    List<Identity> ids = r.getIdentities();
+    e.identities = new String[ids.size()];
+    for (int i = 0; i < e.identities.length; i++) {
+      e.identities[i] = ids.get(i).getNamespace() + ":" + ids.get(i).getValue();
+    }
+    e.sessionId = r.getSessionId();
+    e.sourceSystem = r.getSourceSystem();
+    e.orderId = r.getOrderId();
+    e.productId = r.getProductId();
+    e.currency = r.getCurrency();
+    e.campaign = r.getCampaign();
+    e.topic = r.getTopic();
+    e.outcome = r.getOutcome();
+    e.value = r.getValue() == null ? Double.NaN : r.getValue();
+    e.sentiment = r.getSentiment() == null ? Double.NaN : r.getSentiment();
+    e.attributes = attributes(r.getAttributes());
+    e.personId = r.getPersonId();
+    e.journeyId = r.getJourneyId();
+    return e;
+  }
+
+  private static byte ordinal(int ordinal, String what, String name) {
+    if (ordinal < 0) {
+      throw new IllegalArgumentException("unknown " + what + " " + name);
+    }
+    return (byte) ordinal;
+  }
+
   /** Map entries as key, value, key, value, ... sorted by key. */
   public static String[] attributes(Map<String, String> map) {
     if (map == null || map.isEmpty()) {

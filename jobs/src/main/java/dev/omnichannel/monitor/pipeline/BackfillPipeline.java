@@ -11,6 +11,8 @@ import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.event.EventTypeInfo;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.ParquetSinks;
@@ -150,7 +152,12 @@ public final class BackfillPipeline {
     DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
 
     DataStream<PatternMatch> matches =
-        PatternStage.matches(events, config.patterns())
+        PatternStage.matches(
+                events
+                    .map(EventRows::fromRow)
+                    .returns(EventTypeInfo.INSTANCE)
+                    .name("compact events for patterns"),
+                config.patterns())
             .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
             .process(new ConfirmAbsenceFunction(config.fixedEndOfInput()))
             .returns(TypeInformation.of(PatternMatch.class))

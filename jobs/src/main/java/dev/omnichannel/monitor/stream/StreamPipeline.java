@@ -8,6 +8,8 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.event.EventTypeInfo;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.patterns.PatternDef;
@@ -212,7 +214,12 @@ public final class StreamPipeline {
             count(stragglers, Counters.ACCEPTED_EVENTS + "_stragglers", -1)));
 
     DataStream<PatternMatch> matches =
-        PatternStage.matchesInTime(events, config.patterns())
+        PatternStage.matchesInTime(
+                events
+                    .map(EventRows::fromRow)
+                    .returns(EventTypeInfo.INSTANCE)
+                    .name("compact events for patterns"),
+                config.patterns())
             .keyBy(m -> m.personId, Types.STRING)
             .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
             .process(new StreamConfirmAbsenceFunction(delay))

@@ -1,0 +1,297 @@
+package dev.omnichannel.monitor.patterns;
+
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.event.EventSerializer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
+import org.apache.flink.cep.nfa.NFA;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.cep.nfa.NFAStateSerializer;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
+import org.apache.flink.cep.time.TimerService;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Runs every pattern of a catalogue for the current key of a keyed Flink function, with Flink CEP's
+ * own automaton ({@link NFA}, {@link NFAState}, {@link SharedBuffer}), driven the way Flink's
+ * {@code CepOperator} drives it in event time, so matches are exactly those of one CEP operator per
+ * pattern. Not a Flink function itself: the caller owns the keyed context, the ordering of events
+ * and the timers.
+ *
+ * <p>The caller's side of the contract, per key:
+ *
+ * <ul>
+ *   <li>Feed events in (time, {@code event_id}) order through {@link #process}, all events of one
+ *       time in one call. Times are the caller's event-time timestamps (the event time itself, or
+ *       the event time shifted by a constant); never feed a time at or below one already passed to
+ *       {@link #advanceTime}.
+ *   <li>When a partial match starts, {@link Output#timer} asks for a call of {@link #advanceTime}
+ *       once event time reaches the given time (the end of the pattern's window): this is when
+ *       partial matches time out and patterns ending in an absence emit their matches.
+ *   <li>Call {@link #advanceTime} when event time advances (a timer fires), and with {@link
+ *       Long#MAX_VALUE} at the end of a bounded input.
+ * </ul>
+ *
+ * <p>Each pattern sees only its candidate events ({@link PatternDef#relevant}, or every event when
+ * a step needs strict contiguity, {@link PatternDef#needsEveryEvent}); before its first candidate
+ * of a new time it is advanced to that time, as {@code CepOperator} does before each time it
+ * drains. State per key and pattern, under names prefixed {@code pattern/<name>/}: the NFA's
+ * partial and completed matches (a {@link ValueState} of {@link NFAState}, cleared when only the
+ * start state is left) and the events they hold (the {@link SharedBuffer}'s map states, emptied as
+ * matches complete or time out). After {@code advanceTime(t)} no state is left for runs that
+ * started at or before {@code t} minus the window.
+ */
+public final class PatternEngine implements AutoCloseable {
+  /** Where the engine's results go; given to each call. */
+  public interface Output {
+    /** A complete match of some pattern. */
+    void match(PatternMatch m);
+
+    /**
+     * A partial match started whose window ends at {@code time}: call {@link #advanceTime} when
+     * event time reaches it.
+     */
+    void timer(long time);
+  }
+
+  /** The prefix of every state name of pattern {@code name}. */
+  public static String statePrefix(String name) {
+    return "pattern/" + name + "/";
+  }
+
+  private static final TimerService PROCESSING_TIME = System::currentTimeMillis;
+
+  private final Matcher[] matchers;
+
+  private PatternEngine(Matcher[] matchers) {
+    this.matchers = matchers;
+  }
+
+  /**
+   * An engine over the keyed state of a keyed function, whose runtime context is {@code ctx}. Call
+   * from {@code open}.
+   */
+  public static PatternEngine create(PatternCatalogue catalogue, RuntimeContext ctx)
+      throws Exception {
+    List<PatternDef> defs = catalogue.patterns();
+    Matcher[] m = new Matcher[defs.size()];
+    for (int i = 0; i < m.length; i++) {
+      PatternDef def = defs.get(i);
+      m[i] = new Matcher(def, PrefixedStateStore.over(ctx, statePrefix(def.name())), ctx);
+    }
+    return new PatternEngine(m);
+  }
+
+  /**
+   * An engine over an operator's keyed state store; {@code ctx} is handed to the pattern
+   * conditions.
+   */
+  public static PatternEngine create(
+      PatternCatalogue catalogue, KeyedStateStore store, RuntimeContext ctx) throws Exception {
+    List<PatternDef> defs = catalogue.patterns();
+    Matcher[] m = new Matcher[defs.size()];
+    for (int i = 0; i < m.length; i++) {
+      PatternDef def = defs.get(i);
+      m[i] = new Matcher(def, PrefixedStateStore.over(store, statePrefix(def.name())), ctx);
+    }
+    return new PatternEngine(m);
+  }
+
+  /**
+   * Feeds the current key's events of one time, in {@code event_id} order. Calling it again for the
+   * same time with further events is allowed (advancing an NFA twice to the same time changes
+   * nothing).
+   */
+  public void process(long time, List<Event> events, Output out) throws Exception {
+    for (Matcher m : matchers) {
+      m.process(time, events, out);
+    }
+  }
+
+  /**
+   * Tells every pattern of the current key that no event at or before {@code time} will come: runs
+   * whose window has passed time out, and matches that waited for them are emitted.
+   */
+  public void advanceTime(long time, Output out) throws Exception {
+    for (Matcher m : matchers) {
+      m.advanceTime(time, out);
+    }
+  }
+
+  /** True when the current key holds no pattern state (no partial match, no buffered event). */
+  public boolean isEmpty() throws Exception {
+    for (Matcher m : matchers) {
+      if (!m.store.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Closes the conditions and stops the shared buffers' statistics timer threads. */
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    for (Matcher m : matchers) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** One pattern: its automaton and its state. */
+  private static final class Matcher {
+    private final PatternDef def;
+    private final boolean everyEvent;
+    private final List<String> eventSteps;
+    private final NFA<Event> nfa;
+    private final AfterMatchSkipStrategy skip;
+    private final PrefixedStateStore store;
+    private final ValueState<NFAState> nfaState;
+    private final SharedBuffer<Event> buffer;
+
+    Matcher(PatternDef def, PrefixedStateStore store, RuntimeContext ctx) throws Exception {
+      PatternCompiler.CompiledPattern compiled = PatternCompiler.compile(def);
+      this.def = def;
+      this.everyEvent = def.needsEveryEvent();
+      this.eventSteps = compiled.eventSteps();
+      this.skip = compiled.pattern().getAfterMatchSkipStrategy();
+      this.store = store;
+      this.nfa = NFACompiler.compileFactory(compiled.pattern(), false).createNFA();
+      this.nfaState = store.getState(new ValueStateDescriptor<>("nfa", new NFAStateSerializer()));
+      this.buffer =
+          new SharedBuffer<>(store, EventSerializer.INSTANCE, new SharedBufferCacheConfig());
+      nfa.open(ctx, new Configuration());
+    }
+
+    void process(long time, List<Event> events, Output out) throws Exception {
+      NFAState state = null;
+      for (Event e : events) {
+        if (!everyEvent && !def.relevant(e)) {
+          continue;
+        }
+        if (state == null) {
+          state = current();
+          advance(state, time, out);
+        }
+        try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
+          Collection<Map<String, List<Event>>> matches =
+              nfa.process(accessor, state, e, time, skip, PROCESSING_TIME);
+          if (nfa.getWindowTime() > 0 && state.isNewStartPartialMatch()) {
+            out.timer(time + nfa.getWindowTime());
+          }
+          emit(matches, out);
+        }
+      }
+      if (state != null) {
+        save(state);
+      }
+    }
+
+    void advanceTime(long time, Output out) throws Exception {
+      NFAState stored = nfaState.value();
+      NFAState state = stored != null ? stored : nfa.createInitialNFAState();
+      advance(state, time, out);
+      // as CepOperator at the end of a timer: keep no state that holds only the start state
+      if (state.getPartialMatches().size() == 1 && state.getCompletedMatches().isEmpty()) {
+        if (stored != null) {
+          nfaState.clear();
+        }
+      } else {
+        save(state);
+      }
+    }
+
+    private NFAState current() throws Exception {
+      NFAState state = nfaState.value();
+      return state != null ? state : nfa.createInitialNFAState();
+    }
+
+    private void save(NFAState state) throws Exception {
+      if (state.isStateChanged()) {
+        state.resetStateChanged();
+        state.resetNewStartPartialMatch();
+        nfaState.update(state);
+      }
+    }
+
+    private void advance(NFAState state, long time, Output out) throws Exception {
+      try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
+        Tuple2<
+                Collection<Map<String, List<Event>>>,
+                Collection<Tuple2<Map<String, List<Event>>, Long>>>
+            pendingAndTimedOut = nfa.advanceTime(accessor, state, time, skip);
+        emit(pendingAndTimedOut.f0, out);
+      }
+    }
+
+    private void emit(Collection<Map<String, List<Event>>> matches, Output out) {
+      for (Map<String, List<Event>> match : matches) {
+        PatternMatch m = toMatch(match);
+        if (m != null) {
+          out.match(m);
+        }
+      }
+    }
+
+    /**
+     * The matched events in step order, their channels, the person and the journey of the last
+     * event; null for a match without events.
+     */
+    private PatternMatch toMatch(Map<String, List<Event>> match) {
+      List<Event> events = new ArrayList<>();
+      for (String step : eventSteps) {
+        List<Event> e = match.get(step);
+        if (e != null) {
+          events.addAll(e);
+        }
+      }
+      if (events.isEmpty()) {
+        return null;
+      }
+      Event first = events.get(0);
+      Event last = events.get(events.size() - 1);
+      PatternMatch m = new PatternMatch();
+      m.pattern = def.name();
+      m.kind = def.kind().name();
+      m.severity = def.severity() == null ? null : def.severity().name();
+      m.personId = last.personId;
+      m.journeyId = last.journeyId;
+      m.firstEventTime = first.eventTime;
+      m.lastEventTime = last.eventTime;
+      m.absenceDeadline = def.absenceDeadline(m.firstEventTime);
+      m.eventIds = new String[events.size()];
+      m.channels = new String[events.size()];
+      for (int i = 0; i < events.size(); i++) {
+        m.eventIds[i] = events.get(i).eventId;
+        m.channels[i] = events.get(i).channel();
+      }
+      return m;
+    }
+
+    void close() throws Exception {
+      buffer.releaseCacheStatisticsTimer();
+      nfa.close();
+    }
+  }
+}
