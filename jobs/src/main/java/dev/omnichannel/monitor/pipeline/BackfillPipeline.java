@@ -43,7 +43,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                   │          │                                    └─► identity_merges
  *                   │          └──────────── by primary identity ──────► assign person ─► journeys ─┬─► (+ friction count) journeys
  *                   └─► dead_letters                                              events ◄─────┘
- *                                              events ─► CEP, one operator per pattern ─► journey_matches, friction
+ *                                              events ─► patterns (one operator, CEP's NFA) ─► journey_matches, friction
  *                            journeys ─► paths ─► attribution (see AttributionStage) ─► attribution, attribution_channel
  * </pre>
  */

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PatternFunctionTest {
   private final List<Event> events = new ArrayList<>();
 
+  private PatternFunction function;
+
   private KeyedOneInputStreamOperatorTestHarness<String, Event, PatternMatch> harness(
       PatternCatalogue catalogue) throws Exception {
+    function = new PatternFunction(catalogue);
     return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new PatternFunction(catalogue), e -> e.personId, Types.STRING);
+        function, e -> e.personId, Types.STRING);
+  }
+
+  /** True when {@code person} holds no state of the function (queue, timer, patterns). */
+  private boolean holdsNothing(
+      KeyedOneInputStreamOperatorTestHarness<String, Event, PatternMatch> h, String person)
+      throws Exception {
+    ((KeyContext) h.getOperator()).setCurrentKey(person);
+    return function.isEmpty();
   }
 
   private Event ev(String person, String id, long offset, String channel, String type) {
@@ -102,11 +114,13 @@ class PatternFunctionTest {
       // the last windows to close: the 14 days after the purchase at 3 h (POST_PURCHASE_CONTACT)
       h.getOutput().clear();
       h.processWatermark(T0 + 3 * H + 14 * D);
-      assertThat(h.numKeyedStateEntries()).as("a 14-day run is still open").isPositive();
+      assertThat(holdsNothing(h, "bacp")).as("a 14-day run is still open").isFalse();
+      assertThat(holdsNothing(h, "neg")).isTrue();
       h.processWatermark(T0 + 3 * H + 14 * D + 1);
       assertThat(matches(h)).isEmpty();
       assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
       assertThat(h.numEventTimeTimers()).as("timers").isZero();
+      assertThat(holdsNothing(h, "bacp")).isTrue();
     }
   }
 
