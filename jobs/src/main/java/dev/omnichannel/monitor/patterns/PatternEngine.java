@@ -186,21 +186,26 @@ public final class PatternEngine implements AutoCloseable {
 
     void process(long time, List<Event> events, Output out) throws Exception {
       NFAState state = null;
-      for (Event e : events) {
-        if (!everyEvent && !def.relevant(e)) {
-          continue;
-        }
-        if (state == null) {
-          state = current();
-          advance(state, time, out);
-        }
-        try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
-          Collection<Map<String, List<Event>>> matches =
-              nfa.process(accessor, state, e, time, skip, PROCESSING_TIME);
+      // one accessor for the whole call: its cache is flushed to keyed state once, on close
+      SharedBufferAccessor<Event> accessor = null;
+      try {
+        for (Event e : events) {
+          if (!everyEvent && !def.relevant(e)) {
+            continue;
+          }
+          if (state == null) {
+            state = current();
+            accessor = buffer.getAccessor();
+            advance(accessor, state, time, out);
+          }
+          emit(nfa.process(accessor, state, e, time, skip, PROCESSING_TIME), out);
           if (nfa.getWindowTime() > 0 && state.isNewStartPartialMatch()) {
             out.timer(time + nfa.getWindowTime());
           }
-          emit(matches, out);
+        }
+      } finally {
+        if (accessor != null) {
+          accessor.close();
         }
       }
       if (state != null) {
@@ -211,7 +216,9 @@ public final class PatternEngine implements AutoCloseable {
     void advanceTime(long time, Output out) throws Exception {
       NFAState stored = nfaState.value();
       NFAState state = stored != null ? stored : nfa.createInitialNFAState();
-      advance(state, time, out);
+      try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
+        advance(accessor, state, time, out);
+      }
       // as CepOperator at the end of a timer: keep no state that holds only the start state
       if (state.getPartialMatches().size() == 1 && state.getCompletedMatches().isEmpty()) {
         if (stored != null) {
@@ -235,14 +242,14 @@ public final class PatternEngine implements AutoCloseable {
       }
     }
 
-    private void advance(NFAState state, long time, Output out) throws Exception {
-      try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
-        Tuple2<
-                Collection<Map<String, List<Event>>>,
-                Collection<Tuple2<Map<String, List<Event>>, Long>>>
-            pendingAndTimedOut = nfa.advanceTime(accessor, state, time, skip);
-        emit(pendingAndTimedOut.f0, out);
-      }
+    private void advance(
+        SharedBufferAccessor<Event> accessor, NFAState state, long time, Output out)
+        throws Exception {
+      Tuple2<
+              Collection<Map<String, List<Event>>>,
+              Collection<Tuple2<Map<String, List<Event>>, Long>>>
+          pendingAndTimedOut = nfa.advanceTime(accessor, state, time, skip);
+      emit(pendingAndTimedOut.f0, out);
     }
 
     private void emit(Collection<Map<String, List<Event>>> matches, Output out) {
