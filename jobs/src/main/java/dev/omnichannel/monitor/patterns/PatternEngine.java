@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
@@ -84,13 +85,7 @@ public final class PatternEngine implements AutoCloseable {
    */
   public static PatternEngine create(PatternCatalogue catalogue, RuntimeContext ctx)
       throws Exception {
-    List<PatternDef> defs = catalogue.patterns();
-    Matcher[] m = new Matcher[defs.size()];
-    for (int i = 0; i < m.length; i++) {
-      PatternDef def = defs.get(i);
-      m[i] = new Matcher(def, PrefixedStateStore.over(ctx, statePrefix(def.name())), ctx);
-    }
-    return new PatternEngine(m);
+    return create(catalogue, prefix -> PrefixedStateStore.over(ctx, prefix), ctx);
   }
 
   /**
@@ -99,11 +94,26 @@ public final class PatternEngine implements AutoCloseable {
    */
   public static PatternEngine create(
       PatternCatalogue catalogue, KeyedStateStore store, RuntimeContext ctx) throws Exception {
+    return create(catalogue, prefix -> PrefixedStateStore.over(store, prefix), ctx);
+  }
+
+  private static PatternEngine create(
+      PatternCatalogue catalogue, Function<String, PrefixedStateStore> stores, RuntimeContext ctx)
+      throws Exception {
     List<PatternDef> defs = catalogue.patterns();
     Matcher[] m = new Matcher[defs.size()];
-    for (int i = 0; i < m.length; i++) {
-      PatternDef def = defs.get(i);
-      m[i] = new Matcher(def, PrefixedStateStore.over(store, statePrefix(def.name())), ctx);
+    try {
+      for (int i = 0; i < m.length; i++) {
+        PatternDef def = defs.get(i);
+        m[i] = new Matcher(def, stores.apply(statePrefix(def.name())), ctx);
+      }
+    } catch (Exception e) {
+      for (Matcher made : m) {
+        if (made != null) {
+          made.close();
+        }
+      }
+      throw e;
     }
     return new PatternEngine(m);
   }
@@ -179,9 +189,10 @@ public final class PatternEngine implements AutoCloseable {
       this.store = store;
       this.nfa = NFACompiler.compileFactory(compiled.pattern(), false).createNFA();
       this.nfaState = store.getState(new ValueStateDescriptor<>("nfa", new NFAStateSerializer()));
+      nfa.open(ctx, new Configuration());
+      // last: the buffer starts a statistics timer thread, stopped by close()
       this.buffer =
           new SharedBuffer<>(store, EventSerializer.INSTANCE, new SharedBufferCacheConfig());
-      nfa.open(ctx, new Configuration());
     }
 
     void process(long time, List<Event> events, Output out) throws Exception {
