@@ -2,11 +2,14 @@ package dev.omnichannel.monitor.patterns;
 
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventSerializer;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
@@ -22,49 +25,40 @@ import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
 import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
 import org.apache.flink.cep.time.TimerService;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FlinkRuntimeException;
 
 /**
  * Runs every pattern of a catalogue for the current key of a keyed Flink function, with Flink CEP's
  * own automaton ({@link NFA}, {@link NFAState}, {@link SharedBuffer}), driven the way Flink's
  * {@code CepOperator} drives it in event time, so matches are exactly those of one CEP operator per
  * pattern. Not a Flink function itself: the caller owns the keyed context, the ordering of events
- * and the timers.
+ * and the timers. Create it with the catalogue, {@link #open} it in the function's {@code open},
+ * {@link #close} it in its {@code close}.
  *
  * <p>The caller's side of the contract, per key:
  *
  * <ul>
- *   <li>Feed events in (time, {@code event_id}) order through {@link #process}, all events of one
- *       time in one call. Times are the caller's event-time timestamps (the event time itself, or
- *       the event time shifted by a constant); never feed a time at or below one already passed to
- *       {@link #advanceTime}.
- *   <li>When a partial match starts, {@link Output#timer} asks for a call of {@link #advanceTime}
- *       once event time reaches the given time (the end of the pattern's window): this is when
- *       partial matches time out and patterns ending in an absence emit their matches.
- *   <li>Call {@link #advanceTime} when event time advances (a timer fires), and with {@link
+ *   <li>Feed events through {@link #process} in (time, {@code event_id}) order. The time is the
+ *       event time, or the caller's timestamp of the event (the event time shifted by a constant);
+ *       never feed a time at or below one already passed to {@link #advanceTime}.
+ *   <li>When a partial match starts, the {@code timers} callback asks for a call of {@link
+ *       #advanceTime} once time reaches the given time (the end of the pattern's window): this is
+ *       when partial matches time out and patterns ending in an absence emit their matches.
+ *   <li>Call {@link #advanceTime} when time advances (a timer fires), and with {@link
  *       Long#MAX_VALUE} at the end of a bounded input.
  * </ul>
  *
  * <p>Each pattern sees only its candidate events ({@link PatternDef#relevant}, or every event when
- * a step needs strict contiguity, {@link PatternDef#needsEveryEvent}); before its first candidate
- * of a new time it is advanced to that time, as {@code CepOperator} does before each time it
- * drains. State per key and pattern, under names prefixed {@code pattern/<name>/}: the NFA's
- * partial and completed matches (a {@link ValueState} of {@link NFAState}, cleared when only the
- * start state is left) and the events they hold (the {@link SharedBuffer}'s map states, emptied as
- * matches complete or time out). After {@code advanceTime(t)} no state is left for runs that
- * started at or before {@code t} minus the window.
+ * a step needs strict contiguity, {@link PatternDef#needsEveryEvent}), and is advanced to a
+ * candidate's time before it takes it, as {@code CepOperator} advances before each time it drains
+ * (advancing again to the same time changes nothing). State per key and pattern, under names
+ * prefixed {@code pattern/<name>/}: the NFA's partial and completed matches (a {@link ValueState}
+ * of {@link NFAState}, cleared when only the start state is left) and the events they hold (the
+ * {@link SharedBuffer}'s map states, emptied as matches complete or time out). After {@code
+ * advanceTime(t)} no state is left for runs whose window ended at or before {@code t}.
  */
-public final class PatternEngine implements AutoCloseable {
-  /** Where the engine's results go; given to each call. */
-  public interface Output {
-    /** A complete match of some pattern. */
-    void match(PatternMatch m);
-
-    /**
-     * A partial match started whose window ends at {@code time}: call {@link #advanceTime} when
-     * event time reaches it.
-     */
-    void timer(long time);
-  }
+public final class PatternEngine implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** The prefix of every state name of pattern {@code name}. */
   public static String statePrefix(String name) {
@@ -73,33 +67,30 @@ public final class PatternEngine implements AutoCloseable {
 
   private static final TimerService PROCESSING_TIME = System::currentTimeMillis;
 
-  private final Matcher[] matchers;
+  private final PatternCatalogue catalogue;
+  private transient Matcher[] matchers;
 
-  private PatternEngine(Matcher[] matchers) {
-    this.matchers = matchers;
+  public PatternEngine(PatternCatalogue catalogue) {
+    this.catalogue = catalogue;
   }
 
   /**
-   * An engine over the keyed state of a keyed function, whose runtime context is {@code ctx}. Call
-   * from {@code open}.
+   * Opens the engine over the keyed state of a keyed function, whose runtime context is {@code
+   * keyedContext}. Call from the function's {@code open}.
    */
-  public static PatternEngine create(PatternCatalogue catalogue, RuntimeContext ctx)
-      throws Exception {
-    return create(catalogue, prefix -> PrefixedStateStore.over(ctx, prefix), ctx);
+  public void open(RuntimeContext keyedContext) {
+    open(prefix -> PrefixedStateStore.over(keyedContext, prefix), keyedContext);
   }
 
   /**
-   * An engine over an operator's keyed state store; {@code ctx} is handed to the pattern
+   * Opens the engine over an operator's keyed state store; {@code ctx} is handed to the pattern
    * conditions.
    */
-  public static PatternEngine create(
-      PatternCatalogue catalogue, KeyedStateStore store, RuntimeContext ctx) throws Exception {
-    return create(catalogue, prefix -> PrefixedStateStore.over(store, prefix), ctx);
+  public void open(KeyedStateStore store, RuntimeContext ctx) {
+    open(prefix -> PrefixedStateStore.over(store, prefix), ctx);
   }
 
-  private static PatternEngine create(
-      PatternCatalogue catalogue, Function<String, PrefixedStateStore> stores, RuntimeContext ctx)
-      throws Exception {
+  private void open(Function<String, PrefixedStateStore> stores, RuntimeContext ctx) {
     List<PatternDef> defs = catalogue.patterns();
     Matcher[] m = new Matcher[defs.size()];
     try {
@@ -110,22 +101,28 @@ public final class PatternEngine implements AutoCloseable {
     } catch (Exception e) {
       for (Matcher made : m) {
         if (made != null) {
-          made.close();
+          made.closeQuietly();
         }
       }
-      throw e;
+      throw new FlinkRuntimeException("cannot open the pattern engine", e);
     }
-    return new PatternEngine(m);
+    matchers = m;
+  }
+
+  /** Feeds the current key's next event, at its event time. */
+  public void process(Event e, Consumer<PatternMatch> matches, LongConsumer timers)
+      throws Exception {
+    process(e, e.eventTime, matches, timers);
   }
 
   /**
-   * Feeds the current key's events of one time, in {@code event_id} order. Calling it again for the
-   * same time with further events is allowed (advancing an NFA twice to the same time changes
-   * nothing).
+   * Feeds the current key's next event at {@code time} (the event time shifted by the caller's
+   * constant); {@code timers} receives times on the same scale.
    */
-  public void process(long time, List<Event> events, Output out) throws Exception {
+  public void process(Event e, long time, Consumer<PatternMatch> matches, LongConsumer timers)
+      throws Exception {
     for (Matcher m : matchers) {
-      m.process(time, events, out);
+      m.process(e, time, matches, timers);
     }
   }
 
@@ -133,9 +130,9 @@ public final class PatternEngine implements AutoCloseable {
    * Tells every pattern of the current key that no event at or before {@code time} will come: runs
    * whose window has passed time out, and matches that waited for them are emitted.
    */
-  public void advanceTime(long time, Output out) throws Exception {
+  public void advanceTime(long time, Consumer<PatternMatch> matches) throws Exception {
     for (Matcher m : matchers) {
-      m.advanceTime(time, out);
+      m.advanceTime(time, matches);
     }
   }
 
@@ -150,8 +147,10 @@ public final class PatternEngine implements AutoCloseable {
   }
 
   /** Closes the conditions and stops the shared buffers' statistics timer threads. */
-  @Override
   public void close() throws Exception {
+    if (matchers == null) {
+      return;
+    }
     Exception first = null;
     for (Matcher m : matchers) {
       try {
@@ -164,6 +163,7 @@ public final class PatternEngine implements AutoCloseable {
         }
       }
     }
+    matchers = null;
     if (first != null) {
       throw first;
     }
@@ -195,40 +195,28 @@ public final class PatternEngine implements AutoCloseable {
           new SharedBuffer<>(store, EventSerializer.INSTANCE, new SharedBufferCacheConfig());
     }
 
-    void process(long time, List<Event> events, Output out) throws Exception {
-      NFAState state = null;
-      // one accessor for the whole call: its cache is flushed to keyed state once, on close
-      SharedBufferAccessor<Event> accessor = null;
-      try {
-        for (Event e : events) {
-          if (!everyEvent && !def.relevant(e)) {
-            continue;
-          }
-          if (state == null) {
-            state = current();
-            accessor = buffer.getAccessor();
-            advance(accessor, state, time, out);
-          }
-          emit(nfa.process(accessor, state, e, time, skip, PROCESSING_TIME), out);
-          if (nfa.getWindowTime() > 0 && state.isNewStartPartialMatch()) {
-            out.timer(time + nfa.getWindowTime());
-          }
-        }
-      } finally {
-        if (accessor != null) {
-          accessor.close();
+    void process(Event e, long time, Consumer<PatternMatch> matches, LongConsumer timers)
+        throws Exception {
+      if (!everyEvent && !def.relevant(e)) {
+        return;
+      }
+      NFAState state = current();
+      // one accessor for advancing and taking the event: its cache is flushed once, on close
+      try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
+        advance(accessor, state, time, matches);
+        emit(nfa.process(accessor, state, e, time, skip, PROCESSING_TIME), matches);
+        if (nfa.getWindowTime() > 0 && state.isNewStartPartialMatch()) {
+          timers.accept(time + nfa.getWindowTime());
         }
       }
-      if (state != null) {
-        save(state);
-      }
+      save(state);
     }
 
-    void advanceTime(long time, Output out) throws Exception {
+    void advanceTime(long time, Consumer<PatternMatch> matches) throws Exception {
       NFAState stored = nfaState.value();
       NFAState state = stored != null ? stored : nfa.createInitialNFAState();
       try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
-        advance(accessor, state, time, out);
+        advance(accessor, state, time, matches);
       }
       // as CepOperator at the end of a timer: keep no state that holds only the start state
       if (state.getPartialMatches().size() == 1 && state.getCompletedMatches().isEmpty()) {
@@ -254,20 +242,23 @@ public final class PatternEngine implements AutoCloseable {
     }
 
     private void advance(
-        SharedBufferAccessor<Event> accessor, NFAState state, long time, Output out)
+        SharedBufferAccessor<Event> accessor,
+        NFAState state,
+        long time,
+        Consumer<PatternMatch> matches)
         throws Exception {
       Tuple2<
               Collection<Map<String, List<Event>>>,
               Collection<Tuple2<Map<String, List<Event>>, Long>>>
           pendingAndTimedOut = nfa.advanceTime(accessor, state, time, skip);
-      emit(pendingAndTimedOut.f0, out);
+      emit(pendingAndTimedOut.f0, matches);
     }
 
-    private void emit(Collection<Map<String, List<Event>>> matches, Output out) {
-      for (Map<String, List<Event>> match : matches) {
+    private void emit(Collection<Map<String, List<Event>>> found, Consumer<PatternMatch> matches) {
+      for (Map<String, List<Event>> match : found) {
         PatternMatch m = toMatch(match);
         if (m != null) {
-          out.match(m);
+          matches.accept(m);
         }
       }
     }
@@ -310,6 +301,14 @@ public final class PatternEngine implements AutoCloseable {
     void close() throws Exception {
       buffer.releaseCacheStatisticsTimer();
       nfa.close();
+    }
+
+    void closeQuietly() {
+      try {
+        close();
+      } catch (Exception ignored) {
+        // already failing
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.omnichannel.monitor.event.EventSerializer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -60,7 +61,8 @@ public class PatternFunction extends KeyedProcessFunction<String, Event, Pattern
     drainTimer =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>("drain-timer", LongSerializer.INSTANCE));
-    engine = PatternEngine.create(catalogue, getRuntimeContext());
+    engine = new PatternEngine(catalogue);
+    engine.open(getRuntimeContext());
     lateDropped = getRuntimeContext().getMetricGroup().counter("numLateRecordsDropped");
   }
 
@@ -98,31 +100,23 @@ public class PatternFunction extends KeyedProcessFunction<String, Event, Pattern
       throws Exception {
     TimerService timers = ctx.timerService();
     long watermark = timers.currentWatermark();
-    PatternEngine.Output output =
-        new PatternEngine.Output() {
-          @Override
-          public void match(PatternMatch m) {
-            out.collect(m);
-          }
-
-          @Override
-          public void timer(long time) {
-            // a window that ends at or before the watermark is closed by advanceTime below
-            if (time > watermark) {
-              timers.registerEventTimeTimer(time);
-            }
-          }
-        };
     Long drain = drainTimer.value();
     if (drain != null && drain <= watermark) {
-      drain(watermark, timers, output);
+      drain(watermark, timers, out);
     }
-    engine.advanceTime(watermark, output);
+    engine.advanceTime(watermark, out::collect);
   }
 
   /** Feeds the engine every buffered time up to the watermark; re-arms for the rest. */
-  private void drain(long watermark, TimerService timers, PatternEngine.Output output)
+  private void drain(long watermark, TimerService timers, Collector<PatternMatch> out)
       throws Exception {
+    // a window that ends at or before the watermark is closed by the advanceTime that follows
+    LongConsumer windows =
+        time -> {
+          if (time > watermark) {
+            timers.registerEventTimeTimer(time);
+          }
+        };
     List<Long> due = new ArrayList<>();
     long next = Long.MAX_VALUE;
     for (Long t : queue.keys()) {
@@ -136,7 +130,9 @@ public class PatternFunction extends KeyedProcessFunction<String, Event, Pattern
     for (long t : due) {
       List<Event> events = queue.get(t);
       events.sort(BY_EVENT_ID);
-      engine.process(t, events, output);
+      for (Event e : events) {
+        engine.process(e, t, out::collect, windows);
+      }
       queue.remove(t);
     }
     if (next == Long.MAX_VALUE) {
