@@ -39,7 +39,7 @@ public final class ComponentReplay {
 
     /** The identity_merges reason of a rejected link. */
     public static String reason(String namespace, String primary, String other) {
-      return "namespace_limit:" + namespace + " (" + primary + " x " + other + ")";
+      return dev.omnichannel.monitor.flow.MergeRows.rejectedReason(namespace, primary, other);
     }
   }
 
