@@ -15,6 +15,11 @@ import java.util.List;
 public final class GeneratedIdentityEvents {
   private GeneratedIdentityEvents() {}
 
+  /** The configurations the heavier generator checks run over. */
+  public static List<GeneratorConfig> configurations() {
+    return GeneratedData.configurations().toList();
+  }
+
   /** Generates {@code cfg} under {@code parent} and returns its accepted events' identities. */
   public static List<Ev> generate(GeneratorConfig cfg, Path parent) throws IOException {
     GeneratedData data = GeneratedData.generate(cfg, parent);
