@@ -4,8 +4,8 @@ package dev.omnichannel.monitor.flow;
  * What the identity graph decided for the first occurrence of an identity pair. The decision holds
  * for every later occurrence: an accepted pair is in one person from then on, so a repeat is a
  * no-op; a rejected pair can never be joined later (its merged person would exceed the same
- * namespace limit, and persons only grow), so every repeat is rejected again for the same reason.
- * A Flink POJO.
+ * namespace limit, and persons only grow), so every repeat is rejected again for the same reason. A
+ * Flink POJO.
  */
 public class PairDecision {
   public String primary;

@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.PersonIds;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,6 +1,5 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
 import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.avro.ChannelEvent;
@@ -11,6 +10,7 @@ import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.ParquetSinks;

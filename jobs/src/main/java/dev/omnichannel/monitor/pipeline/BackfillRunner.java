@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.attribution.AttributionModel;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import java.io.IOException;

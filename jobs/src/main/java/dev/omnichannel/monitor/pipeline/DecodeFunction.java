@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;

@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.flow.*;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

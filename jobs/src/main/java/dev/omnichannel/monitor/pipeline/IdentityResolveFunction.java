@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.IdentityGraph;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import java.time.Instant;

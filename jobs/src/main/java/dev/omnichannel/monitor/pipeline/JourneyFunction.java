@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.journey.Journey;
 import dev.omnichannel.monitor.journey.JourneyBuilder;
 import dev.omnichannel.monitor.journey.JourneyConfig;

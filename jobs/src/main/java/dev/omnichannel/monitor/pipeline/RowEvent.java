@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.journey.TimelineEvent;
 
 /** An events-table row seen as a timeline event by the journey logic. */

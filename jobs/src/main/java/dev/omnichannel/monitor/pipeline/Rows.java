@@ -1,9 +1,9 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.Identity;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,10 +2,10 @@ package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.flow.TimeBuckets;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.pipeline.Rows;
-import dev.omnichannel.monitor.flow.TimeBuckets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.stream;
 
-import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
+import dev.omnichannel.monitor.patterns.PatternMatch;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,12 +1,12 @@
 package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
-import dev.omnichannel.monitor.identity.IdentityGraph;
-import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.flow.Counters;
-import dev.omnichannel.monitor.pipeline.IdentityLinks;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
+import dev.omnichannel.monitor.identity.IdentityGraph;
+import dev.omnichannel.monitor.identity.IdentityKey;
+import dev.omnichannel.monitor.pipeline.IdentityLinks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,11 +3,11 @@ package dev.omnichannel.monitor.stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.flow.FlowConfig;
-import dev.omnichannel.monitor.flow.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,8 +122,7 @@ public final class StreamRunner {
 
   /** Runs the job until it ends (a bounded read) or is stopped. */
   public static JobExecutionResult run(
-      FlowConfig config, StreamSettings settings, KafkaOptions kafka, Run run)
-      throws Exception {
+      FlowConfig config, StreamSettings settings, KafkaOptions kafka, Run run) throws Exception {
     StreamExecutionEnvironment env = environment(config, run);
     wire(env, config, settings, kafka, run);
     return env.execute("omnichannel-monitor stream " + config.runId());

@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.stream;
 
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.pipeline.BackfillPipeline;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.HashMap;

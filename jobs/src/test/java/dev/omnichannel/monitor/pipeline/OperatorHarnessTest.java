@@ -1,6 +1,5 @@
 package dev.omnichannel.monitor.pipeline;
 
-import dev.omnichannel.monitor.flow.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.Channel;
@@ -11,6 +10,7 @@ import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.PersonIds;
