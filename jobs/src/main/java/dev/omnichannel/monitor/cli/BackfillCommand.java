@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
@@ -10,7 +11,6 @@ import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

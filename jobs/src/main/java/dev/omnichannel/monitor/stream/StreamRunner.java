@@ -3,6 +3,8 @@ package dev.omnichannel.monitor.stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.flow.Alert;
+import dev.omnichannel.monitor.flow.Flow;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -87,7 +89,7 @@ public final class StreamRunner {
   }
 
   /** Wires the job on {@code env}: source, pipeline, sinks. */
-  public static StreamPipeline.Streams wire(
+  public static Flow.Outputs wire(
       StreamExecutionEnvironment env,
       FlowConfig config,
       StreamSettings settings,
@@ -98,7 +100,7 @@ public final class StreamRunner {
         env.fromSource(KafkaSources.source(kafka), pipeline.sourceWatermarks(), "kafka")
             .uid("source-kafka")
             .name("read Kafka");
-    StreamPipeline.Streams streams = pipeline.wire(raw, true);
+    Flow.Outputs streams = pipeline.wire(raw, true);
     StreamPipeline.sinkParquet(streams, Path.of(config.output()).toUri().toString());
     if (run.alertsTopic() != null) {
       streams
@@ -109,7 +111,6 @@ public final class StreamRunner {
     }
     if (run.deadLetterTopic() != null) {
       streams
-          .tables()
           .deadLetters()
           .map(StreamRunner::deadLetterJson)
           .name("dead letters as JSON")

@@ -1,15 +1,11 @@
-package dev.omnichannel.monitor.stream;
+package dev.omnichannel.monitor.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.omnichannel.monitor.avro.Channel;
-import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventType;
-import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.event.Event;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -21,20 +17,14 @@ import org.junit.jupiter.api.Test;
  * through released it after later events of its person had been processed).
  */
 class LateFilterFunctionTest {
-  private static ChannelEvent event(String id, long t) {
-    return ChannelEvent.newBuilder()
-        .setEventId(id)
-        .setEventTime(Instant.ofEpochMilli(t))
-        .setChannel(Channel.WEB)
-        .setEventType(EventType.PAGE_VIEW)
-        .setIdentities(List.of(new Identity("cookie_id", "c")))
-        .build();
+  private static Event event(String id, long t) {
+    return FlowOperatorsTest.event(id, t, EventType.PAGE_VIEW, "cookie_id:c");
   }
 
   @Test
   void shouldKeepOnlyRecordsAboveTheWatermarkMinusTheAllowedLateness() throws Exception {
     for (long lateness : new long[] {0, 5_000}) {
-      OneInputStreamOperatorTestHarness<ChannelEvent, ChannelEvent> h =
+      OneInputStreamOperatorTestHarness<Event, Event> h =
           ProcessFunctionTestHarnesses.forProcessFunction(
               new LateFilterFunction(Duration.ofMillis(lateness)));
       h.processElement(event("before-any-watermark", 1), 1);
@@ -43,7 +33,7 @@ class LateFilterFunctionTest {
       h.processElement(event("at-the-edge", edge), edge);
       h.processElement(event("just-above", edge + 1), edge + 1);
       assertThat(h.extractOutputValues())
-          .extracting(e -> e.getEventId())
+          .extracting(e -> e.eventId)
           .containsExactly("before-any-watermark", "just-above");
       assertThat(h.getSideOutput(LateFilterFunction.LATE_EVENTS))
           .extracting(StreamRecord::getValue)

@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.stream;
+package dev.omnichannel.monitor.flow;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;

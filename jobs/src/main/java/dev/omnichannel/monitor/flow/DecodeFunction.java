@@ -1,8 +1,8 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
-import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
-import dev.omnichannel.monitor.flow.*;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;
@@ -16,12 +16,12 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes raw records. In: {@link RawRecord}. Out: pseudonymised {@link ChannelEvent}s inside the
- * read window; rejected records go to the {@link Tags#DEAD_LETTERS} side output with their source,
+ * Decodes raw records. In: {@link RawRecord}. Out: pseudonymised {@link Event}s inside the read
+ * window; rejected records go to the {@link Tags#DEAD_LETTERS} side output with their source,
  * reason and redacted payload; valid records outside the read window are counted as out of range
  * and dropped. Stateless.
  */
-public class DecodeFunction extends ProcessFunction<RawRecord, ChannelEvent> {
+public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   private final ValidationRules rules;
   private final byte[] hmacKey;
   private final long readFrom;
@@ -46,8 +46,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, ChannelEvent> {
 
   @Override
   public void open(OpenContext ctx) {
-    Pseudonymiser p = new Pseudonymiser(hmacKey);
-    decoder = new EventDecoder(rules, p);
+    decoder = new EventDecoder(rules, new Pseudonymiser(hmacKey));
     redactor = new PayloadRedactor(new Pseudonymiser(hmacKey));
     input = getRuntimeContext().getLongCounter(Counters.INPUT_RECORDS);
     dead = getRuntimeContext().getLongCounter(Counters.DEAD_LETTERS);
@@ -55,7 +54,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, ChannelEvent> {
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<ChannelEvent> out) {
+  public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
     input.add(1);
     DecodeResult r = decoder.decode(raw);
     Long time = r.eventTime();
@@ -64,7 +63,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, ChannelEvent> {
       return;
     }
     if (r.isAccepted()) {
-      out.collect(r.event());
+      out.collect(EventRows.of(r.event()));
       return;
     }
     dead.add(1);

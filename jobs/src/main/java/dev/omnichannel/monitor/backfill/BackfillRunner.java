@@ -1,9 +1,19 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.backfill;
 
 import dev.omnichannel.monitor.attribution.AttributionModel;
-import dev.omnichannel.monitor.flow.*;
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.Flow;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.IdentityResolver;
+import dev.omnichannel.monitor.flow.LocalFlink;
+import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.flow.Sinks;
+import dev.omnichannel.monitor.flow.Table;
+import dev.omnichannel.monitor.flow.Timing;
+import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
+import dev.omnichannel.monitor.io.RawRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +30,11 @@ import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -44,14 +57,13 @@ public final class BackfillRunner {
     StreamExecutionEnvironment env = LocalFlink.environment(conf);
     env.setParallelism(config.parallelism());
 
-    BackfillPipeline pipeline = new BackfillPipeline(config);
-    BackfillPipeline.Streams streams = pipeline.wire(pipeline.source(env));
-    BackfillPipeline.sinkParquet(streams, staging.toUri().toString());
+    Flow.Outputs outputs = wire(env, config, resolver());
+    Sinks.parquet(outputs, staging.toUri().toString(), dl -> dl.getEventTime());
     JobExecutionResult result = env.execute("omnichannel-monitor backfill " + config.runId());
 
     PartitionCommitter.Result committed =
         new PartitionCommitter(output, staging, config.runId())
-            .commit(BackfillPipeline.TABLES, config.from(), config.to());
+            .commit(Table.backfillTables(), config.from(), config.to());
 
     RunSummary s = new RunSummary();
     s.runId = config.runId();
@@ -68,7 +80,7 @@ public final class BackfillRunner {
     s.range = new LinkedHashMap<>();
     s.range.put("from", String.valueOf(committed.from()));
     s.range.put("to", String.valueOf(committed.to()));
-    for (String table : BackfillPipeline.TABLES) {
+    for (String table : Table.backfillTables()) {
       s.tables.put(table, ParquetFiles.rowCount(committed.files(table)));
     }
     journeyStats(committed.files("journeys"), s);
@@ -83,6 +95,31 @@ public final class BackfillRunner {
     s.status = s.accounting.balanced() ? "SUCCEEDED" : "ACCOUNTING_MISMATCH";
     s.write(output);
     return s;
+  }
+
+  /** The identity resolver of a backfill. */
+  static IdentityResolver resolver() {
+    return null;
+  }
+
+  /** A bounded source over the configured input files. */
+  public static DataStream<RawRecord> source(StreamExecutionEnvironment env, FlowConfig config) {
+    org.apache.flink.core.fs.Path[] paths =
+        config.inputs().stream()
+            .map(org.apache.flink.core.fs.Path::new)
+            .toArray(org.apache.flink.core.fs.Path[]::new);
+    FileSource<RawRecord> source =
+        FileSource.forBulkFileFormat(new EventFileFormat(), paths).build();
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "event files")
+        .uid("source-files")
+        .name("read event files");
+  }
+
+  /** Wires the backfill's dataflow (source and flow, no sinks) on {@code env}. */
+  public static Flow.Outputs wire(
+      StreamExecutionEnvironment env, FlowConfig config, IdentityResolver resolver) {
+    Flow flow = new Flow(config, Timing.bounded(config.fixedEndOfInput()), resolver, Duration.ZERO);
+    return flow.wire(source(env, config));
   }
 
   private static long counter(JobExecutionResult r, String name) {
