@@ -1,15 +1,15 @@
 package dev.omnichannel.monitor.backfill;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.MergeRows;
 import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
+import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.ComponentReplay;
 import dev.omnichannel.monitor.identity.LiveGraph;
 import dev.omnichannel.monitor.identity.NamespaceLimits;
-import dev.omnichannel.monitor.pipeline.Counters;
-import dev.omnichannel.monitor.pipeline.Tags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
-import dev.omnichannel.monitor.pipeline.Counters;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;

@@ -1,14 +1,14 @@
 package dev.omnichannel.monitor.stream;
 
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.MergeRows;
 import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
+import dev.omnichannel.monitor.flow.Tags;
+import dev.omnichannel.monitor.flow.TimeBuckets;
 import dev.omnichannel.monitor.identity.LiveGraph;
 import dev.omnichannel.monitor.identity.NamespaceLimits;
-import dev.omnichannel.monitor.pipeline.Counters;
-import dev.omnichannel.monitor.pipeline.Tags;
-import dev.omnichannel.monitor.pipeline.TimeBuckets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

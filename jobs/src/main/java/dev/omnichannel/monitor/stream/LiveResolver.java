@@ -3,7 +3,7 @@ package dev.omnichannel.monitor.stream;
 import dev.omnichannel.monitor.flow.IdentityResolver;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.PersonUpdate;
-import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.flow.Tags;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
