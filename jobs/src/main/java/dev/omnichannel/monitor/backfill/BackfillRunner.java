@@ -45,21 +45,48 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class BackfillRunner {
   private BackfillRunner() {}
 
+  /**
+   * The most component rounds a backfill tries: about log2 of the longest chain of identities it
+   * resolves (see {@link ComponentResolver}); each failed try doubles the rounds.
+   */
+  static final int MAX_ROUNDS = 256;
+
   /** Runs the backfill and returns its summary (also written under {@code _runs/}). */
   public static RunSummary run(FlowConfig config, List<String> arguments) throws Exception {
+    return run(config, arguments, ComponentResolver.DEFAULT_ROUNDS);
+  }
+
+  /**
+   * Runs the backfill with {@code identityRounds} component rounds at first (doubled and run again
+   * while the identity graph does not converge).
+   */
+  public static RunSummary run(FlowConfig config, List<String> arguments, int identityRounds)
+      throws Exception {
     Instant started = Instant.now();
     Path output = Path.of(config.output());
     Path staging = output.resolve("_staging").resolve(config.runId());
     PartitionCommitter.deleteTree(staging);
 
-    Configuration conf = new Configuration();
-    conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-    StreamExecutionEnvironment env = LocalFlink.environment(conf);
-    env.setParallelism(config.parallelism());
-
-    Flow.Outputs outputs = wire(env, config, resolver());
-    Sinks.parquet(outputs, staging.toUri().toString(), dl -> dl.getEventTime());
-    JobExecutionResult result = env.execute("omnichannel-monitor backfill " + config.runId());
+    JobExecutionResult result = null;
+    for (int rounds = identityRounds; result == null; rounds *= 2) {
+      PartitionCommitter.deleteTree(staging);
+      Configuration conf = new Configuration();
+      conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+      StreamExecutionEnvironment env = LocalFlink.environment(conf);
+      env.setParallelism(config.parallelism());
+      Flow.Outputs outputs = wire(env, config, new ComponentResolver(rounds));
+      Sinks.parquet(outputs, staging.toUri().toString(), dl -> dl.getEventTime());
+      try {
+        result = env.execute("omnichannel-monitor backfill " + config.runId());
+      } catch (Exception e) {
+        if (ComponentsNotConvergedException.find(e).isEmpty() || rounds >= MAX_ROUNDS) {
+          throw e;
+        }
+        System.err.printf(
+            "the identity graph needs more than %d component rounds; running again with %d%n",
+            rounds, rounds * 2);
+      }
+    }
 
     PartitionCommitter.Result committed =
         new PartitionCommitter(output, staging, config.runId())
@@ -95,11 +122,6 @@ public final class BackfillRunner {
     s.status = s.accounting.balanced() ? "SUCCEEDED" : "ACCOUNTING_MISMATCH";
     s.write(output);
     return s;
-  }
-
-  /** The identity resolver of a backfill. */
-  static IdentityResolver resolver() {
-    return null;
   }
 
   /** A bounded source over the configured input files. */

@@ -262,13 +262,23 @@ public final class Flow {
       DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 
   private Stitching stitch(DataStream<Link> links) {
-    SingleOutputStreamOperator<PersonUpdate> updates =
+    SingleOutputStreamOperator<Link> firsts =
         links
-            .keyBy(l -> 0, Types.INT)
-            .process(new InterimIdentityFunction(config.namespaceLimits()))
-            .returns(TypeInformation.of(PersonUpdate.class))
-            .uid("identity-graph")
-            .name("identity graph");
-    return new Stitching(updates, List.of(updates.getSideOutput(Tags.IDENTITY_MERGES)));
+            .keyBy(Link::pairKey, Types.STRING)
+            .process(new PairFilterFunction(timing))
+            .returns(TypeInformation.of(Link.class))
+            .uid("pair-filter")
+            .name("first occurrence of each identity pair");
+    IdentityResolver.Resolved resolved = resolver.resolve(firsts, config.namespaceLimits());
+    DataStream<IdentityMergeRow> repeats =
+        firsts
+            .getSideOutput(PairFilterFunction.REPEATS)
+            .keyBy(Link::pairKey, Types.STRING)
+            .connect(resolved.decisions().keyBy(PairDecision::pairKey, Types.STRING))
+            .process(new PairOutcomeFunction(timing))
+            .returns(TypeInformation.of(IdentityMergeRow.class))
+            .uid("pair-outcome")
+            .name("rows for repeated rejected links");
+    return new Stitching(resolved.updates(), List.of(resolved.merges(), repeats));
   }
 }

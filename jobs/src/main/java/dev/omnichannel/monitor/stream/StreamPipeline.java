@@ -135,7 +135,7 @@ public final class StreamPipeline {
 
   /** The live identity resolver. */
   static IdentityResolver resolver() {
-    return null;
+    return new LiveResolver();
   }
 
   private static <T> DataStream<CountDelta> count(DataStream<T> s, String counter, long step) {
