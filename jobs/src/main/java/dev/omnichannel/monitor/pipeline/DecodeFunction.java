@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.pipeline;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;
@@ -63,11 +64,12 @@ public class DecodeFunction extends ProcessFunction<RawRecord, ChannelEvent> {
       return;
     }
     if (r.isAccepted()) {
-      out.collect(r.event());
+      // Temporary, until the old dataflow (which expects ChannelEvents) is replaced.
+      out.collect(EventRows.channelEvent(r.event()));
       return;
     }
     dead.add(1);
-    String payload = raw.payload == null ? "" : raw.payload;
+    String payload = raw.payloadText();
     if (payload.length() > RawRecord.MAX_PAYLOAD) {
       payload = payload.substring(0, RawRecord.MAX_PAYLOAD);
     }

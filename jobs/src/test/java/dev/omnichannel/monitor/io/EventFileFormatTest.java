@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import static dev.omnichannel.monitor.event.EventRows.channelEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.Channel;
@@ -99,7 +100,7 @@ class EventFileFormatTest {
             ValidationRules.defaults(),
             new dev.omnichannel.monitor.identity.Pseudonymiser(
                 "k".repeat(16).getBytes(StandardCharsets.UTF_8)));
-    ChannelEvent back = decoder.decode(records.get(0)).event();
+    ChannelEvent back = channelEvent(decoder.decode(records.get(0)).event());
     assertThat(back.getEventId()).isEqualTo("e1");
     assertThat(back.getEventTime()).isEqualTo(e.getEventTime());
     assertThat(back.getChannel()).isEqualTo(Channel.CHAT);
