@@ -75,10 +75,9 @@ public final class EventDecoder {
   };
 
   private static final int OUTCOME = 7;
-  private static final Map<String, Integer> CHANNELS = ordinals(Channel.values());
-  private static final Map<String, Integer> EVENT_TYPES = ordinals(EventType.values());
-  private static final int CHANNEL_COUNT = Channel.values().length;
-  private static final int EVENT_TYPE_COUNT = EventType.values().length;
+  private static final String[] NO_STRINGS = new String[0];
+  private static final String[] CHANNELS = names(Channel.values()).toArray(new String[0]);
+  private static final String[] EVENT_TYPES = names(EventType.values()).toArray(new String[0]);
 
   static {
     checkSchema(ChannelEvent.getClassSchema());
@@ -96,6 +95,7 @@ public final class EventDecoder {
 
   private final ValidationRules rules;
   private final BlockedValues blocked;
+  private final int longestBlocked;
   private final Pseudonymiser pseudonymiser;
   private final PayloadRedactor redactor;
   private final long plausibleFrom;
@@ -145,6 +145,14 @@ public final class EventDecoder {
   public EventDecoder(ValidationRules rules, Pseudonymiser pseudonymiser) {
     this.rules = rules;
     this.blocked = rules.blockedValues();
+    int longest = 0;
+    for (String v : BlockedValues.BUILT_IN) {
+      longest = Math.max(longest, v.length());
+    }
+    for (String v : rules.extraBlockedValues()) {
+      longest = Math.max(longest, v.trim().toLowerCase(Locale.ROOT).length());
+    }
+    this.longestBlocked = longest;
     this.pseudonymiser = pseudonymiser;
     this.redactor = new PayloadRedactor(pseudonymiser);
     this.plausibleFrom = rules.plausibleFrom().toEpochMilli();
@@ -345,8 +353,8 @@ public final class EventDecoder {
 
     if (!channelSlot.isMissing()) {
       String text = channelSlot.text();
-      Integer ordinal = lookup(CHANNELS, text);
-      if (ordinal == null) {
+      int ordinal = lookup(CHANNELS, text);
+      if (ordinal < 0) {
         rawChannel = clip(text);
       } else {
         channel = ordinal;
@@ -354,8 +362,8 @@ public final class EventDecoder {
     }
     if (!eventTypeSlot.isMissing()) {
       String text = eventTypeSlot.text();
-      Integer ordinal = lookup(EVENT_TYPES, text);
-      if (ordinal == null) {
+      int ordinal = lookup(EVENT_TYPES, text);
+      if (ordinal < 0) {
         rawEventType = clip(text);
       } else {
         eventType = ordinal;
@@ -463,9 +471,22 @@ public final class EventDecoder {
     }
   }
 
-  private static Integer lookup(Map<String, Integer> ordinals, String text) {
-    Integer ordinal = ordinals.get(text);
-    return ordinal != null ? ordinal : ordinals.get(text.trim().toUpperCase(Locale.ROOT));
+  /**
+   * The ordinal of the enum constant that {@code Enum.valueOf(text.trim().toUpperCase())} finds.
+   */
+  private static int lookup(String[] names, String text) {
+    int ordinal = indexOf(names, text);
+    return ordinal >= 0 ? ordinal : indexOf(names, text.trim().toUpperCase(Locale.ROOT));
+  }
+
+  private static int indexOf(String[] names, String text) {
+    int n = text.length();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].length() == n && names[i].equals(text)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // =============================================================================================
@@ -500,8 +521,8 @@ public final class EventDecoder {
   private void readAvro() throws BadAvro {
     eventId = string();
     millis = varLong();
-    channel = index(CHANNEL_COUNT, "channel");
-    eventType = index(EVENT_TYPE_COUNT, "event_type");
+    channel = index(CHANNELS.length, "channel");
+    eventType = index(EVENT_TYPES.length, "event_type");
     identitiesSeen = true;
     for (long n = blockCount(); n != 0; n = blockCount()) {
       for (long i = 0; i < n; i++) {
@@ -820,7 +841,7 @@ public final class EventDecoder {
       if (namespace.isEmpty()
           || namespace.indexOf(':') >= 0
           || raw.length() > MAX_IDENTITY_LENGTH
-          || blocked.isBlocked(raw)) {
+          || isBlocked(raw)) {
         continue;
       }
       String value = pseudonymiser.apply(namespace, raw.trim());
@@ -838,6 +859,32 @@ public final class EventDecoder {
     return out;
   }
 
+  /**
+   * {@link BlockedValues#isBlocked}, without its trimmed lower-case copy for a value longer than
+   * every blocked value: lower-casing never shortens a string and never yields '0', '-', '.' or ' '
+   * from another character, so such a value is blocked only when it is made of those characters.
+   */
+  private boolean isBlocked(String raw) {
+    int from = 0;
+    int to = raw.length();
+    while (from < to && raw.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && raw.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    if (to - from <= longestBlocked) {
+      return blocked.isBlocked(raw);
+    }
+    for (int i = from; i < to; i++) {
+      char c = raw.charAt(i);
+      if (c != '0' && c != '-' && c != '.' && c != ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean contains(String[] a, int n, String s) {
     for (int i = 0; i < n; i++) {
       if (a[i].equals(s)) {
@@ -850,14 +897,6 @@ public final class EventDecoder {
   // =============================================================================================
   // Helpers
   // =============================================================================================
-
-  private static Map<String, Integer> ordinals(Enum<?>[] values) {
-    Map<String, Integer> m = new HashMap<>();
-    for (Enum<?> v : values) {
-      m.put(v.name(), v.ordinal());
-    }
-    return Map.copyOf(m);
-  }
 
   private static String clip(String s) {
     return s.length() <= 200 ? s : s.substring(0, 200) + "…";
@@ -992,10 +1031,12 @@ public final class EventDecoder {
     }
 
     void clear() {
-      Arrays.fill(keys, 0, n, null);
-      Arrays.fill(values, 0, n, null);
-      n = 0;
-      index = null;
+      if (n > 0) {
+        Arrays.fill(keys, 0, n, null);
+        Arrays.fill(values, 0, n, null);
+        n = 0;
+        index = null;
+      }
     }
 
     void add(String key, String value) {
@@ -1040,10 +1081,10 @@ public final class EventDecoder {
 
     /** key, value, key, value, ... sorted by key. */
     String[] sorted() {
-      String[] out = new String[n * 2];
       if (n == 0) {
-        return out;
+        return NO_STRINGS;
       }
+      String[] out = new String[n * 2];
       Integer[] order = new Integer[n];
       for (int i = 0; i < n; i++) {
         order[i] = i;

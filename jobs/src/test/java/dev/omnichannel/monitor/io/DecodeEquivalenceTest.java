@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.Identity;
@@ -644,6 +645,50 @@ class DecodeEquivalenceTest {
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }
+  }
+
+  @Test
+  void shouldBlockTheSameIdentityValues() {
+    ValidationRules rules =
+        new ValidationRules(
+            ValidationRules.DEFAULT_FROM,
+            ValidationRules.DEFAULT_TO,
+            List.of(" Guest-User ", "xx"),
+            1e12);
+    EventDecoder strict = new EventDecoder(rules, new Pseudonymiser(KEY));
+    LegacyEventDecoder strictBefore = new LegacyEventDecoder(rules, new Pseudonymiser(KEY));
+    String alphabet = "0-. \t\n\u00a0aAnNuUlLgGeEsStTrRxX/\u0130\u212a\u00df\u03a3";
+    PropertyCheck.forAll(
+            "identity value",
+            rnd -> {
+              StringBuilder v = new StringBuilder();
+              int n = rnd.nextInt(4) == 0 ? 10 + rnd.nextInt(8) : rnd.nextInt(12);
+              for (int i = 0; i < n; i++) {
+                v.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+              }
+              List<String> known =
+                  List.of(
+                      "  GUEST-user",
+                      "Unknown ",
+                      "N/A",
+                      "0-0. 0",
+                      "xX",
+                      "00000000-0000-0000-0000-000000000000",
+                      " 0000000000. ",
+                      "0000000000a",
+                      "\u00a00000000000");
+              return rnd.nextInt(4) == 0 ? known.get(rnd.nextInt(known.size())) : v.toString();
+            })
+        .tries(5_000)
+        .check(
+            v -> {
+              String line =
+                  "{\"event_id\":\"e\",\"event_time\":1767607200000,\"identities\":[{\"namespace\":"
+                      + "\"device_id\",\"value\":"
+                      + TextNode.valueOf(v)
+                      + "}]}";
+              assertSame(v, strict.decode(line), strictBefore.decode(line));
+            });
   }
 
   // -------------------------------------------------------------------------------------------
