@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -34,6 +35,7 @@ import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -688,6 +690,33 @@ class DecodeEquivalenceTest {
                       + TextNode.valueOf(v)
                       + "}]}";
               assertSame(v, strict.decode(line), strictBefore.decode(line));
+            });
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void shouldNeverThrowOnAnyBytesGivenStraightToTheAvroDecoder() {
+    List<byte[]> datums = avro.stream().map(r -> r.avro).toList();
+    KafkaRecordFormat format = new KafkaRecordFormat();
+    PropertyCheck.forAll(
+            "bytes for decodeAvro",
+            rnd -> {
+              if (rnd.nextBoolean()) {
+                byte[] b = new byte[rnd.nextInt(300)];
+                rnd.nextBytes(b);
+                return b;
+              }
+              return mutate(datums.get(rnd.nextInt(datums.size())), rnd);
+            })
+        .tries(20_000)
+        .check(
+            bytes -> {
+              DecodeResult d = decoder.decodeAvro(bytes); // never throws
+              assertThat(d.isAccepted()).isEqualTo(d.reason() == null);
+              RawRecord checked = format.read("t", 0, 0, null, bytes);
+              if (checked.readError == null) {
+                assertThat(d).isEqualTo(decoder.decode(checked));
+              }
             });
   }
 
