@@ -4,7 +4,7 @@ import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.patterns.PatternStage;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -9,9 +9,9 @@ import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
+import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.pipeline.RunSummary;
+import dev.omnichannel.monitor.flow.RunSummary;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +159,7 @@ public class PatternBenchmark implements Callable<Integer> {
         "generate: %,d records in %.1f s%n",
         truth.counts().records(), (System.nanoTime() - t0) / 1e9);
     int p = parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism;
-    BackfillConfig config = BenchCommand.backfillConfig(input, output, p);
+    FlowConfig config = BenchCommand.backfillConfig(input, output, p);
     long t1 = System.nanoTime();
     RunSummary s = BackfillRunner.run(config, List.of("pattern-benchmark"));
     System.out.printf(

@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.patterns;
 
 import dev.omnichannel.monitor.avro.EventRow;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

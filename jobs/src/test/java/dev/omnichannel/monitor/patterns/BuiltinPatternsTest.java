@@ -33,7 +33,7 @@ class BuiltinPatternsTest {
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
               .setConfiguration(
-                  dev.omnichannel.monitor.pipeline.LocalFlink.loopback(
+                  dev.omnichannel.monitor.flow.LocalFlink.loopback(
                       new org.apache.flink.configuration.Configuration()))
               .build());
 
