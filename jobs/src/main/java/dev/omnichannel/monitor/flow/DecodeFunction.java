@@ -2,7 +2,6 @@ package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.event.Event;
-import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;
@@ -63,11 +62,11 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
       return;
     }
     if (r.isAccepted()) {
-      out.collect(EventRows.of(r.event()));
+      out.collect(r.event());
       return;
     }
     dead.add(1);
-    String payload = raw.payload == null ? "" : raw.payload;
+    String payload = raw.payloadText();
     if (payload.length() > RawRecord.MAX_PAYLOAD) {
       payload = payload.substring(0, RawRecord.MAX_PAYLOAD);
     }

@@ -1,8 +1,6 @@
 package dev.omnichannel.monitor.identity;
 
-import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.event.Event;
-import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.generate.GeneratedIdentityEvents;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
@@ -74,8 +72,7 @@ public final class IdentityFigures {
           if (!d.isAccepted()) {
             continue;
           }
-          ChannelEvent c = d.event();
-          Event e = EventRows.of(c);
+          Event e = d.event();
           List<IdentityKey> ids = new ArrayList<>();
           for (String k : e.identities) {
             ids.add(IdentityKey.parse(k));

@@ -129,7 +129,10 @@ class KafkaIngestITCase {
         continue;
       }
       String id = new String(rec.key(), StandardCharsets.UTF_8);
-      assertThat(format.read(rec.topic(), rec.partition(), rec.offset(), null, rec.value()).payload)
+      assertThat(
+              format
+                  .read(rec.topic(), rec.partition(), rec.offset(), null, rec.value())
+                  .payloadText())
           .contains("\"event_id\": \"" + id + "\"");
       assertThat(id).as(source).isGreaterThan(lastId.getOrDefault(rec.partition(), ""));
       lastId.put(rec.partition(), id);
