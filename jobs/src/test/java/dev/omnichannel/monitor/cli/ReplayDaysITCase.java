@@ -217,7 +217,9 @@ class ReplayDaysITCase {
 
   @Test
   void partitionsOutsideTheReplayedDaysShouldBeByteIdentical() {
-    assertThat(outside(before)).hasSize(31);
+    // The main tables have files outside the window (attribution from two operators).
+    assertThat(outside(before).keySet().stream().map(k -> k.substring(0, k.indexOf('/'))))
+        .contains("events", "journeys", "attribution");
     assertThat(outside(after)).isEqualTo(outside(before));
   }
 
