@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.cli.BenchCommand;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventRows;
@@ -13,7 +14,6 @@ import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
-import dev.omnichannel.monitor.stream.Alert;
+import dev.omnichannel.monitor.flow.Alert;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import dev.omnichannel.monitor.testing.KafkaBroker;

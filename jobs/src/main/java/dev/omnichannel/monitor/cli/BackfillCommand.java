@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.flow.FlowConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
 import dev.omnichannel.monitor.flow.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;

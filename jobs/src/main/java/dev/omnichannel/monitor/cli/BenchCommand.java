@@ -1,7 +1,10 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
@@ -9,9 +12,6 @@ import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.flow.FlowConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.flow.RunSummary;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,12 +1,12 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.backfill.BackfillRunner;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.io.PartitionCommitter;
-import dev.omnichannel.monitor.flow.FlowConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.flow.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

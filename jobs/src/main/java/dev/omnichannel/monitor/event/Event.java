@@ -18,7 +18,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *       and {@link EventType}.
  *   <li>{@link #identities} holds {@code namespace:value} keys (email and phone already
  *       pseudonymised), usable and distinct, in input order.
- *   <li>{@link #value} and {@link #sentiment} are {@code NaN} when absent (valid values are finite).
+ *   <li>{@link #value} and {@link #sentiment} are {@code NaN} when absent (valid values are
+ *       finite).
  *   <li>{@link #attributes} holds key, value, key, value, ... sorted by key; never null.
  *   <li>{@link #personId} and {@link #journeyId} are null until stitching and journey building set
  *       them.

@@ -31,11 +31,11 @@ import org.apache.flink.util.Collector;
  *       the key's events and persons; cleared then.
  *   <li>Event time: an event waits until the watermark passes {@code event_time + releaseDelay}
  *       (the stitch delay plus the allowed lateness) and goes out with the person its primary
- *       identity has at that moment; an update takes effect when the watermark passes its time
- *       (the graph's watermark may run ahead of the events'). Events released together go out in
- *       (event time, event id) order, with the release time as their timestamp. State: each
- *       identity's current person (kept: an expired person would silently un-stitch events), the
- *       updates and events waiting for the watermark (cleared as they are applied and released).
+ *       identity has at that moment; an update takes effect when the watermark passes its time (the
+ *       graph's watermark may run ahead of the events'). Events released together go out in (event
+ *       time, event id) order, with the release time as their timestamp. State: each identity's
+ *       current person (kept: an expired person would silently un-stitch events), the updates and
+ *       events waiting for the watermark (cleared as they are applied and released).
  * </ul>
  */
 public class AssignPersonFunction extends KeyedCoProcessFunction<Long, Event, PersonUpdate, Event> {
@@ -88,8 +88,7 @@ public class AssignPersonFunction extends KeyedCoProcessFunction<Long, Event, Pe
   }
 
   @Override
-  public void processElement2(PersonUpdate u, Context ctx, Collector<Event> out)
-      throws Exception {
+  public void processElement2(PersonUpdate u, Context ctx, Collector<Event> out) throws Exception {
     if (timing.bounded()) {
       persons.put(u.identity, u.personId);
       return;

@@ -10,13 +10,13 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The attribution part of the dataflow.
+ * The data-driven part of attribution (MARKOV, SHAPLEY); the rule-based models are computed per
+ * conversion in the person stage ({@link PersonFunction}).
  *
  * <pre>
- *  journey paths ─┬─► (converted) rule-based credit ─────────────────────────────────────┐
- *                 └─► window ─┬─► by window+path: sum ─► by window: solve ─► attribution_channel
- *                             │                                  └─► path shares ─┐       │
- *                             └─► (converted) by window+path ─────────────────────┴─► spread ─┴─► attribution
+ *  journey paths ─► window ─┬─► by window+path: sum ─► by window: solve ─► attribution_channel
+ *                           │                                  └─► path shares ─┐
+ *                           └─► (converted) by window+path ─────────────────────┴─► spread ─► attribution
  * </pre>
  *
  * Path counts are summed in parallel (keyed by window and path); only the distinct paths of a
@@ -26,28 +26,19 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class AttributionStage {
   private AttributionStage() {}
 
-  /** The attribution and attribution_channel streams. */
+  /** The data-driven attribution rows and the attribution_channel rows. */
   public record Streams(
       DataStream<AttributionRow> attribution, DataStream<AttributionChannelRow> channels) {}
 
-  /** Wires attribution on the CONVERTED and ABANDONED journey paths. */
-  public static Streams wire(
-      DataStream<JourneyPath> paths, AttributionSettings settings, AttributionWindows windows) {
-    return wire(paths, settings, windows, WindowClose.atEndOfInput(windows));
-  }
-
-  /** Wires attribution, closing windows as {@code close} says (stream mode). */
-  public static Streams wire(
+  /**
+   * Wires the data-driven models on the CONVERTED and ABANDONED journey paths, closing windows as
+   * {@code close} says.
+   */
+  public static Streams dataDriven(
       DataStream<JourneyPath> paths,
       AttributionSettings settings,
       AttributionWindows windows,
       WindowClose close) {
-    DataStream<AttributionRow> rules =
-        paths
-            .flatMap(new RuleBasedAttributionFunction(settings))
-            .returns(TypeInformation.of(AttributionRow.class))
-            .name("rule-based attribution");
-
     DataStream<JourneyPath> windowed =
         paths
             .flatMap(new AssignWindowFunction(windows))
@@ -78,6 +69,6 @@ public final class AttributionStage {
             .returns(TypeInformation.of(AttributionRow.class))
             .uid("attribution-spread")
             .name("spread data-driven credit onto conversions");
-    return new Streams(rules.union(spread), solved);
+    return new Streams(spread, solved);
   }
 }

@@ -3,7 +3,6 @@ package dev.omnichannel.monitor.flow;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.event.EventTypeInfo;
-import dev.omnichannel.monitor.flow.Counters;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -14,8 +14,8 @@ import org.apache.flink.util.OutputTag;
  * bounded run, which decides whether a backfill's last journeys are OPEN or ABANDONED and which
  * trailing absences are confirmed. The subtask's largest time goes to {@link #LARGEST} whenever it
  * grew, just before each watermark is forwarded and when the input ends, so it reaches the
- * operators that use it (over a broadcast) before the final watermark does. Every subtask sends
- * its own maximum; the receivers keep the largest. No operator is keyed by a constant and nothing
+ * operators that use it (over a broadcast) before the final watermark does. Every subtask sends its
+ * own maximum; the receivers keep the largest. No operator is keyed by a constant and nothing
  * scales with the data. Stateless: after a restore the next event or watermark sends the maximum
  * again.
  */

@@ -1,10 +1,10 @@
 package dev.omnichannel.monitor.flow;
 
 /**
- * One link occurrence: an accepted event joins its primary identity to one of its other
- * identities (DESIGN "Identity stitching"). An event with identities {@code a < b < c} (priority
- * order) gives the links {@code (a, b)} and {@code (a, c)}, applied in that order. Links are
- * ordered by (time, event id, other). A Flink POJO.
+ * One link occurrence: an accepted event joins its primary identity to one of its other identities
+ * (DESIGN "Identity stitching"). An event with identities {@code a < b < c} (priority order) gives
+ * the links {@code (a, b)} and {@code (a, c)}, applied in that order. Links are ordered by (time,
+ * event id, other). A Flink POJO.
  */
 public class Link {
   public long time;

@@ -21,6 +21,14 @@ public class RuleBasedAttributionFunction implements FlatMapFunction<JourneyPath
 
   @Override
   public void flatMap(JourneyPath p, Collector<AttributionRow> out) {
+    rows(p, settings, out::collect);
+  }
+
+  /** The rule-based rows of {@code p} (none unless it converted), one per model and channel. */
+  public static void rows(
+      JourneyPath p,
+      AttributionSettings settings,
+      java.util.function.Consumer<AttributionRow> out) {
     if (!p.converted) {
       return;
     }
@@ -28,7 +36,7 @@ public class RuleBasedAttributionFunction implements FlatMapFunction<JourneyPath
       Map<String, Double> credits =
           m.ruleBased().credit(p.touchList(), p.endTime, settings.halfLife());
       for (Map.Entry<String, Double> c : credits.entrySet()) {
-        out.collect(row(p, m.name(), c.getKey(), c.getValue()));
+        out.accept(row(p, m.name(), c.getKey(), c.getValue()));
       }
     }
   }

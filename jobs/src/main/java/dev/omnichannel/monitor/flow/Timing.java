@@ -17,8 +17,8 @@ import java.time.Duration;
  *
  * @param bounded true for a backfill
  * @param releaseDelayMs how long events wait for identity links, in event time (0 when bounded)
- * @param fixedEndOfInput the end of input for journey closing when a backfill is bounded by
- *     {@code --to}; null to use the largest accepted event time
+ * @param fixedEndOfInput the end of input for journey closing when a backfill is bounded by {@code
+ *     --to}; null to use the largest accepted event time
  * @param dedupTtl how long an event_id is remembered in stream mode (null when bounded)
  */
 public record Timing(boolean bounded, long releaseDelayMs, Long fixedEndOfInput, Duration dedupTtl)

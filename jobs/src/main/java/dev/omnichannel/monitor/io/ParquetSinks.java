@@ -30,11 +30,23 @@ public final class ParquetSinks {
    */
   public static <T extends SpecificRecordBase> FileSink<T> sink(
       String base, String table, Class<T> type, SerializableFunction<T, Instant> mainTime) {
+    return sink(base, table, type, mainTime, "part");
+  }
+
+  /**
+   * As {@link #sink(String, String, Class, SerializableFunction)}, naming files {@code prefix-*}.
+   */
+  public static <T extends SpecificRecordBase> FileSink<T> sink(
+      String base,
+      String table,
+      Class<T> type,
+      SerializableFunction<T, Instant> mainTime,
+      String prefix) {
     return FileSink.forBulkFormat(
             new Path(base, table), new ParquetWriterFactory<>(new SpecificBuilder<>(type)))
         .withBucketAssigner(new DatePartitionAssigner<>(mainTime))
         .withOutputFileConfig(
-            OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+            OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".parquet").build())
         .build();
   }
 

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
+import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.flow.FlowConfig;
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
-import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamFailuresITCase {
   private static final String KEY = "failures-itcase-hmac-key-0123456789";
   private static final String RUN_ID = "failures";
-  private static final List<String> TABLES = BackfillPipeline.TABLES;
+  private static final List<String> TABLES = Table.backfillTables();
 
   private static final StreamSettings SETTINGS =
       new StreamSettings(
