@@ -362,7 +362,10 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
       }
       recent.update(channels);
     }
-    engine.advanceTime(endOfInput ? Long.MAX_VALUE : watermark - delay, matches::add);
+    // Only up to this timer's time: the person's events released between it and the watermark
+    // are still waiting for their own timers, which fire next, in time order.
+    engine.advanceTime(
+        endOfInput && waiting.isEmpty() ? Long.MAX_VALUE : timestamp - delay, matches::add);
 
     Long end = ctx.getBroadcastState(Tags.END_OF_INPUT).get("end");
     for (PatternMatch m : matches) {
