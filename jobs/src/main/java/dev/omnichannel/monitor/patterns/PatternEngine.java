@@ -40,7 +40,7 @@ import org.apache.flink.util.FlinkRuntimeException;
  * <ul>
  *   <li>Feed events through {@link #process} in (time, {@code event_id}) order. The time is the
  *       event time, or the caller's timestamp of the event (the event time shifted by a constant);
- *       never feed a time at or below one already passed to {@link #advanceTime}.
+ *       never feed a time below one already passed to {@link #advanceTime}.
  *   <li>When a partial match starts, the {@code timers} callback asks for a call of {@link
  *       #advanceTime} once time reaches the given time (the end of the pattern's window): this is
  *       when partial matches time out and patterns ending in an absence emit their matches.
@@ -127,8 +127,8 @@ public final class PatternEngine implements Serializable {
   }
 
   /**
-   * Tells every pattern of the current key that no event at or before {@code time} will come: runs
-   * whose window has passed time out, and matches that waited for them are emitted.
+   * Tells every pattern of the current key that no event before {@code time} will come: runs whose
+   * window has passed time out, and matches that waited for them are emitted.
    */
   public void advanceTime(long time, Consumer<PatternMatch> matches) throws Exception {
     for (Matcher m : matchers) {
