@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.event.Event;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -16,6 +17,9 @@ import org.apache.flink.util.function.SerializableFunction;
  * STREAMING execution it commits them on checkpoints.
  */
 public final class ParquetSinks {
+  /** The events table's folder. */
+  public static final String EVENTS = "events";
+
   private ParquetSinks() {}
 
   /**
@@ -43,6 +47,20 @@ public final class ParquetSinks {
         table,
         ParquetWriters.avro(type, ParquetWriters.forTable(table)),
         new DatePartitionAssigner<>(mainTime),
+        prefix);
+  }
+
+  /**
+   * A sink writing the {@code events} table under {@code base/events/dt=.../prefix-*.parquet}
+   * straight from {@link Event}s ({@link EventWriteSupport}), partitioned by event time. The files
+   * are those {@link #sink} writes for the events' {@code EventRow}s.
+   */
+  public static FileSink<Event> events(String base, String prefix) {
+    return sink(
+        base,
+        EVENTS,
+        ParquetWriters.events(ParquetWriters.forTable(EVENTS)),
+        DatePartitionAssigner.<Event>ofMillis(e -> e.eventTime),
         prefix);
   }
 

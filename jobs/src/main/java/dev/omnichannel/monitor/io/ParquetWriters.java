@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.event.Event;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -11,7 +12,9 @@ import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
@@ -167,6 +170,17 @@ public final class ParquetWriters {
     return new SpecificBuilder<>(type, settings);
   }
 
+  /** A writer of {@code events} rows straight from {@link Event}s ({@link EventWriteSupport}). */
+  public static ParquetBuilder<Event> events(Settings settings) {
+    return direct(EventWriteSupport::new, settings);
+  }
+
+  /** A writer of {@code T} rows with a fresh {@code writeSupport} per file. */
+  public static <T> ParquetBuilder<T> direct(
+      WriteSupportFactory<T> writeSupport, Settings settings) {
+    return new DirectBuilder<>(writeSupport, settings);
+  }
+
   /**
    * Hadoop settings for the Parquet writers, read once per JVM. Without it every new part file
    * builds a fresh {@code Configuration} and parses Hadoop's default XML resources again: in stream
@@ -206,6 +220,51 @@ public final class ParquetWriters {
       return settings
           .applyTo(AvroParquetWriter.<T>builder(out).withSchema(schema).withDataModel(model))
           .build();
+    }
+  }
+
+  /** Makes a fresh write support per file. */
+  public interface WriteSupportFactory<T> extends Serializable {
+    WriteSupport<T> create();
+  }
+
+  /** Creates a Parquet writer with a write support of ours. */
+  private static final class DirectBuilder<T> implements ParquetBuilder<T> {
+    private final WriteSupportFactory<T> writeSupport;
+    private final Settings settings;
+
+    DirectBuilder(WriteSupportFactory<T> writeSupport, Settings settings) {
+      this.writeSupport = writeSupport;
+      this.settings = settings;
+    }
+
+    @Override
+    public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
+      return settings.applyTo(new Builder<>(out, writeSupport.create())).build();
+    }
+  }
+
+  private static final class Builder<T> extends ParquetWriter.Builder<T, Builder<T>> {
+    private final WriteSupport<T> writeSupport;
+
+    Builder(OutputFile file, WriteSupport<T> writeSupport) {
+      super(file);
+      this.writeSupport = writeSupport;
+    }
+
+    @Override
+    protected Builder<T> self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<T> getWriteSupport(Configuration conf) {
+      return writeSupport;
+    }
+
+    @Override
+    protected WriteSupport<T> getWriteSupport(ParquetConfiguration conf) {
+      return writeSupport;
     }
   }
 }

@@ -48,6 +48,19 @@ class ParquetWritersTest {
   }
 
   @Test
+  void theDirectEventsWriterShouldUseTheEventsSettings(@TempDir Path tmp) throws Exception {
+    List<dev.omnichannel.monitor.event.Event> events = EventWriteSupportTest.randomEvents(3_000, 3);
+    Path defaults = tmp.resolve("defaults.parquet");
+    Path tuned = tmp.resolve("tuned.parquet");
+    ParquetTestFiles.write(
+        defaults, ParquetWriters.events(ParquetWriters.PARQUET_DEFAULTS), events);
+    ParquetTestFiles.write(tuned, ParquetWriters.events(ParquetWriters.forTable("events")), events);
+    assertDictionaryWhereConfigured("events", defaults, tuned);
+    assertThat(ParquetWriters.forTable("events").plainColumns())
+        .contains("event_id", "identities.array.value", "person_id", "journey_id");
+  }
+
+  @Test
   void theRowGroupSizeShouldBeBounded(@TempDir Path tmp) throws Exception {
     for (Table t : Table.values()) {
       ParquetWriters.Settings s = ParquetWriters.forTable(t.tableName());
