@@ -1,7 +1,6 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
-import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
@@ -42,13 +41,12 @@ public final class Sinks {
     sink(o.friction(), dir, "friction", FrictionRow.class, FrictionRow::getDetectedAt, "");
     List<String> attributionParts = List.of("-rules", "-data-driven");
     for (int i = 0; i < o.attribution().size(); i++) {
-      sink(
-          o.attribution().get(i),
-          dir,
-          "attribution",
-          AttributionRow.class,
-          AttributionRow::getConversionTime,
-          attributionParts.get(i));
+      String part = attributionParts.get(i);
+      o.attribution()
+          .get(i)
+          .sinkTo(ParquetSinks.attribution(dir, "part" + part))
+          .uid("sink-attribution" + part)
+          .name("attribution" + part + " parquet");
     }
     if (o.attributionChannel() != null) {
       sink(

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.event.Event;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -19,6 +20,9 @@ import org.apache.flink.util.function.SerializableFunction;
 public final class ParquetSinks {
   /** The events table's folder. */
   public static final String EVENTS = "events";
+
+  /** The attribution table's folder. */
+  public static final String ATTRIBUTION = "attribution";
 
   private ParquetSinks() {}
 
@@ -61,6 +65,20 @@ public final class ParquetSinks {
         EVENTS,
         ParquetWriters.events(ParquetWriters.forTable(EVENTS)),
         DatePartitionAssigner.<Event>ofMillis(e -> e.eventTime),
+        prefix);
+  }
+
+  /**
+   * A sink writing the {@code attribution} table under {@code
+   * base/attribution/dt=.../prefix-*.parquet} with {@link AttributionWriteSupport}, partitioned by
+   * conversion time. The files are those {@link #sink} writes for the same rows.
+   */
+  public static FileSink<AttributionRow> attribution(String base, String prefix) {
+    return sink(
+        base,
+        ATTRIBUTION,
+        ParquetWriters.direct(AttributionWriteSupport::new, ParquetWriters.forTable(ATTRIBUTION)),
+        DatePartitionAssigner.<AttributionRow>ofMillis(r -> r.getConversionTime().toEpochMilli()),
         prefix);
   }
 

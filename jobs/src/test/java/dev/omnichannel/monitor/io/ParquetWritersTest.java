@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.flow.Table;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -45,6 +46,25 @@ class ParquetWritersTest {
       ParquetTestFiles.write(tuned, avro(t, ParquetWriters.forTable(t.tableName())), rows);
       assertDictionaryWhereConfigured(t.tableName(), defaults, tuned);
     }
+  }
+
+  @Test
+  void theDirectAttributionWriterShouldUseTheAttributionSettings(@TempDir Path tmp)
+      throws Exception {
+    List<SpecificRecordBase> rows = randomRows(AttributionRow.getClassSchema(), 3_000, 4);
+    @SuppressWarnings("unchecked")
+    List<AttributionRow> credits = (List<AttributionRow>) (List<?>) rows;
+    Path defaults = tmp.resolve("defaults.parquet");
+    Path tuned = tmp.resolve("tuned.parquet");
+    ParquetTestFiles.write(
+        defaults,
+        ParquetWriters.direct(AttributionWriteSupport::new, ParquetWriters.PARQUET_DEFAULTS),
+        credits);
+    ParquetTestFiles.write(
+        tuned,
+        ParquetWriters.direct(AttributionWriteSupport::new, ParquetWriters.forTable("attribution")),
+        credits);
+    assertDictionaryWhereConfigured("attribution", defaults, tuned);
   }
 
   @Test
