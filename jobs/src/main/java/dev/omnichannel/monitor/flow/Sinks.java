@@ -1,20 +1,16 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
-import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
-import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.FrictionRow;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
-import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -32,13 +28,8 @@ public final class Sinks {
    */
   public static void parquet(
       Flow.Outputs o, String dir, SerializableFunction<DeadLetterRow, Instant> deadLetterDate) {
-    o.events()
-        .map(EventRows::eventRow)
-        .returns(TypeInformation.of(EventRow.class))
-        .name("events rows")
-        .sinkTo(ParquetSinks.sink(dir, "events", EventRow.class, EventRow::getEventTime))
-        .uid("sink-events")
-        .name("events parquet");
+    // written straight from the events, no EventRow per event (same files; see EventWriteSupport)
+    o.events().sinkTo(ParquetSinks.events(dir, "part")).uid("sink-events").name("events parquet");
     sink(o.journeys(), dir, "journeys", JourneyRow.class, JourneyRow::getEndTime, "");
     sink(
         o.journeyMatches(),
@@ -50,13 +41,12 @@ public final class Sinks {
     sink(o.friction(), dir, "friction", FrictionRow.class, FrictionRow::getDetectedAt, "");
     List<String> attributionParts = List.of("-rules", "-data-driven");
     for (int i = 0; i < o.attribution().size(); i++) {
-      sink(
-          o.attribution().get(i),
-          dir,
-          "attribution",
-          AttributionRow.class,
-          AttributionRow::getConversionTime,
-          attributionParts.get(i));
+      String part = attributionParts.get(i);
+      o.attribution()
+          .get(i)
+          .sinkTo(ParquetSinks.attribution(dir, "part" + part))
+          .uid("sink-attribution" + part)
+          .name("attribution" + part + " parquet");
     }
     if (o.attributionChannel() != null) {
       sink(
