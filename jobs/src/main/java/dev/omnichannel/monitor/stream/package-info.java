@@ -11,21 +11,22 @@
  * <ol>
  *   <li><b>Links.</b> Every accepted event with two or more identities gives one {@link
  *       dev.omnichannel.monitor.flow.Link} per other identity, joined to its primary identity.
- *   <li><b>First occurrences, in parallel.</b> {@link dev.omnichannel.monitor.flow.PairFilterFunction}
- *       is keyed by the identity pair: when the watermark passes a link it decides whether it is
- *       the pair's first occurrence (the smallest (time, event id)). Only first occurrences go on:
- *       a repeat of a pair cannot change the graph (an accepted pair is one person from then on; a
- *       rejected pair can never be joined later, because its merged person would exceed the same
- *       namespace limit and persons only grow). On the generated data 26% of links and 12% of events
- *       reach the next step, and the share falls as customers come back.
+ *   <li><b>First occurrences, in parallel.</b> {@link
+ *       dev.omnichannel.monitor.flow.PairFilterFunction} is keyed by the identity pair: when the
+ *       watermark passes a link it decides whether it is the pair's first occurrence (the smallest
+ *       (time, event id)). Only first occurrences go on: a repeat of a pair cannot change the graph
+ *       (an accepted pair is one person from then on; a rejected pair can never be joined later,
+ *       because its merged person would exceed the same namespace limit and persons only grow). On
+ *       the generated data 26% of links and 12% of events reach the next step, and the share falls
+ *       as customers come back.
  *   <li><b>The graph, in one task.</b> {@link LiveIdentityFunction} applies the first occurrences
- *       in DESIGN's global order (event time, event id, then the other identity) when the
- *       watermark passes them, with exactly the backfill's union-find and guards ({@link
- *       dev.omnichannel.monitor.identity.LiveGraph}). Exact results under that global order need one
- *       place that sees the order; Flink 2.x has no iterations through which parallel tasks could
- *       agree on it. Its state is map entries per identity and per person (parent, next member,
- *       and a root record with the person's size, namespace counts and canonical identity), so a
- *       checkpoint on RocksDB writes only what changed; no value holds the graph.
+ *       in DESIGN's global order (event time, event id, then the other identity) when the watermark
+ *       passes them, with exactly the backfill's union-find and guards ({@link
+ *       dev.omnichannel.monitor.identity.LiveGraph}). Exact results under that global order need
+ *       one place that sees the order; Flink 2.x has no iterations through which parallel tasks
+ *       could agree on it. Its state is map entries per identity and per person (parent, next
+ *       member, and a root record with the person's size, namespace counts and canonical identity),
+ *       so a checkpoint on RocksDB writes only what changed; no value holds the graph.
  *   <li><b>Persons.</b> Each merge sends a {@link dev.omnichannel.monitor.flow.PersonUpdate} (at
  *       the linking event's time) for every identity whose person id changes: the side whose
  *       canonical identity loses. {@link dev.omnichannel.monitor.flow.AssignPersonFunction}, keyed
@@ -49,8 +50,8 @@
  * <p><b>Cost per event.</b> Every event crosses the three keyed exchanges of the shared flow (event
  * id, primary identity, person). An event with k+1 identities also sends k small link records to
  * the pair filter; only first occurrences (a map-entry write each) reach the graph task, where a
- * link costs a few map reads (find with path compression) and, for a merge, one update per
- * identity of the losing side.
+ * link costs a few map reads (find with path compression) and, for a merge, one update per identity
+ * of the losing side.
  *
  * <p><b>Super-nodes.</b> A very large component (an identity shared by many people that is not on
  * the blocked list) costs, in the graph task: one map entry per identity; namespace limits stop it
