@@ -86,16 +86,10 @@ public final class StreamPipeline {
   /**
    * Wires the dataflow on {@code raw}, and the run summary.
    *
-   * <p>Turns on object reuse for {@code raw}'s environment: chained operators pass records by
-   * reference instead of copying them per consumer. Safe here: no function of this dataflow changes
-   * a record it receives and then uses it again, or keeps one it has emitted and changes it later;
-   * records kept in state arrive over a keyed exchange.
-   *
    * @param watermarksFromSource true when {@code raw} already carries event-time timestamps and
    *     watermarks ({@link #sourceWatermarks()}); false to assign them after decoding
    */
   public Flow.Outputs wire(DataStream<RawRecord> raw, boolean watermarksFromSource) {
-    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
     Flow flow =
         new Flow(
             config,
