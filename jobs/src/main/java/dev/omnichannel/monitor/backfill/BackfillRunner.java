@@ -112,8 +112,16 @@ public final class BackfillRunner {
     }
     journeyStats(committed.files("journeys"), s);
     deadLetterStats(committed.files("dead_letters"), s);
-    s.journeyMatchesByPattern = countBy(committed.files("journey_matches"), "pattern");
-    s.frictionByType = countBy(committed.files("friction"), "friction_type");
+    s.journeyMatchesByPattern =
+        countBy(
+            committed.files("journey_matches"),
+            dev.omnichannel.monitor.avro.JourneyMatchRow.getClassSchema(),
+            "pattern");
+    s.frictionByType =
+        countBy(
+            committed.files("friction"),
+            dev.omnichannel.monitor.avro.FrictionRow.getClassSchema(),
+            "friction_type");
     s.attributedConversions =
         attributed(committed.files("attribution"), committed.files("attribution_channel"));
     Instant ended = Instant.now();
@@ -158,6 +166,8 @@ public final class BackfillRunner {
     double[] value = {0};
     ParquetFiles.forEach(
         files,
+        dev.omnichannel.monitor.avro.JourneyRow.getClassSchema(),
+        List.of("status", "person_id", "channel_path", "converted", "conversion_value"),
         (GenericRecord r) -> {
           String status = r.get("status").toString();
           byStatus.merge(status, 1L, Long::sum);
@@ -196,6 +206,8 @@ public final class BackfillRunner {
     Map<String, Map<String, Double>> sums = new TreeMap<>();
     ParquetFiles.forEach(
         attribution,
+        dev.omnichannel.monitor.avro.AttributionRow.getClassSchema(),
+        List.of("model", "channel", "credit"),
         r -> {
           String model = r.get("model").toString();
           if (!model.equals("MARKOV") && !model.equals("SHAPLEY")) {
@@ -205,6 +217,8 @@ public final class BackfillRunner {
         });
     ParquetFiles.forEach(
         channels,
+        dev.omnichannel.monitor.avro.AttributionChannelRow.getClassSchema(),
+        List.of("model", "channel", "attributed_conversions"),
         r ->
             sums.computeIfAbsent(r.get("model").toString(), k -> new TreeMap<>())
                 .merge(
@@ -223,9 +237,11 @@ public final class BackfillRunner {
     return out;
   }
 
-  private static Map<String, Long> countBy(List<Path> files, String column) throws IOException {
+  private static Map<String, Long> countBy(
+      List<Path> files, org.apache.avro.Schema schema, String column) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
-    ParquetFiles.forEach(files, r -> counts.merge(r.get(column).toString(), 1L, Long::sum));
+    ParquetFiles.forEach(
+        files, schema, List.of(column), r -> counts.merge(r.get(column).toString(), 1L, Long::sum));
     return counts;
   }
 
@@ -233,6 +249,8 @@ public final class BackfillRunner {
     Map<String, Long> byReason = new TreeMap<>();
     ParquetFiles.forEach(
         files,
+        dev.omnichannel.monitor.avro.DeadLetterRow.getClassSchema(),
+        List.of("reason"),
         r -> {
           String reason = r.get("reason").toString();
           int i = reason.indexOf(':');

@@ -129,8 +129,8 @@ public final class Flow {
    *
    * <p>Turns on object reuse for {@code raw}'s environment: chained operators pass records by
    * reference instead of deep-copying them per consumer. Safe here: no function of this dataflow
-   * changes a record it receives and then uses it again, or keeps one it has emitted and changes
-   * it later; records kept in state arrive over a keyed exchange, which always deserializes a new
+   * changes a record it receives and then uses it again, or keeps one it has emitted and changes it
+   * later; records kept in state arrive over a keyed exchange, which always deserializes a new
    * object.
    */
   public Outputs wire(DataStream<RawRecord> raw) {

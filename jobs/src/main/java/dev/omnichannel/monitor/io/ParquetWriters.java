@@ -188,7 +188,7 @@ public final class ParquetWriters {
    * about 5% of the job's CPU time. Each writer gets its own copy, so no writer sees another's
    * changes.
    */
-  private static final class HadoopSettings {
+  static final class HadoopSettings {
     private static final Configuration LOADED = load();
 
     private static Configuration load() {
