@@ -1,16 +1,17 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.event.EventTypeInfo;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternMatch;
 import dev.omnichannel.monitor.patterns.PatternStage;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -31,7 +32,10 @@ public final class FlinkMatches {
     env.setParallelism(1);
     Map<String, Map<String, List<List<String>>>> out = new TreeMap<>();
     try (CloseableIterator<PatternMatch> it =
-        PatternStage.matches(env.fromData(events, TypeInformation.of(EventRow.class)), catalogue)
+        PatternStage.matches(
+                env.fromData(
+                    events.stream().map(EventRows::fromRow).toList(), EventTypeInfo.INSTANCE),
+                catalogue)
             .executeAndCollect("pattern stage, every match")) {
       while (it.hasNext()) {
         PatternMatch m = it.next();

@@ -1,7 +1,12 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.cli.BenchCommand;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.io.ParquetFiles;
@@ -9,9 +14,6 @@ import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.pipeline.RunSummary;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +161,7 @@ public class PatternBenchmark implements Callable<Integer> {
         "generate: %,d records in %.1f s%n",
         truth.counts().records(), (System.nanoTime() - t0) / 1e9);
     int p = parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism;
-    BackfillConfig config = BenchCommand.backfillConfig(input, output, p);
+    FlowConfig config = BenchCommand.backfillConfig(input, output, p);
     long t1 = System.nanoTime();
     RunSummary s = BackfillRunner.run(config, List.of("pattern-benchmark"));
     System.out.printf(
@@ -177,8 +179,9 @@ public class PatternBenchmark implements Callable<Integer> {
     PatternThroughput.Result flink = null;
     double flinkCpu = 0;
     if (run.contains("flink")) {
+      List<Event> events = stitched.stream().map(EventRows::fromRow).toList();
       long cpu0 = processCpuNanos();
-      flink = PatternThroughput.measure(stitched, catalogue, 1);
+      flink = PatternThroughput.measure(events, catalogue, 1);
       flinkCpu = (processCpuNanos() - cpu0) / 1e9;
       System.out.printf(
           "Flink CEP: %,d events in %.1f s, %,.0f events/s%n",

@@ -3,11 +3,11 @@ package dev.omnichannel.monitor.bench;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.flow.Alert;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.RunSummary;
-import dev.omnichannel.monitor.stream.Alert;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import dev.omnichannel.monitor.testing.KafkaBroker;
@@ -83,7 +83,7 @@ public final class StreamBenchmark {
       System.out.printf("generate --kafka: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       Path out = dir.resolve("throughput");
-      BackfillConfig config =
+      FlowConfig config =
           PipelineOptions.defaults()
               .backfillConfig(List.of(), out, null, null, parallelism, KEY, "bench-throughput");
       StreamSettings settings =
@@ -136,7 +136,7 @@ public final class StreamBenchmark {
     broker.createTopic("live", 3);
     broker.createTopic("alerts", 1);
     Path out = dir.resolve("latency");
-    BackfillConfig config =
+    FlowConfig config =
         PipelineOptions.defaults()
             .backfillConfig(List.of(), out, null, null, parallelism, KEY, "bench-latency");
     StreamSettings settings =

@@ -3,6 +3,7 @@ package dev.omnichannel.monitor.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
 import java.time.Instant;
@@ -71,7 +72,8 @@ class EsperMatchesFlinkTest {
     absences();
 
     PatternCatalogue catalogue = PatternCatalogue.builtin();
-    PatternThroughput.Result flink = PatternThroughput.measure(events, catalogue, 1);
+    PatternThroughput.Result flink =
+        PatternThroughput.measure(events.stream().map(EventRows::fromRow).toList(), catalogue, 1);
     EsperPatternRunner.Result esper = EsperPatternRunner.run(events, catalogue);
 
     Map<String, Long> flinkCounts = new TreeMap<>();

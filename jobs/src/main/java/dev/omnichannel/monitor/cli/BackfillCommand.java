@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.cli;
 
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.pipeline.RunSummary;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,14 +92,14 @@ public class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BackfillConfig config = config(HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
+    FlowConfig config = config(HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
     RunSummary s = BackfillRunner.run(config, spec.commandLine().getParseResult().originalArgs());
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
     return s.accounting.balanced() ? 0 : 1;
   }
 
   /** The validated configuration of this invocation. */
-  BackfillConfig config(byte[] hmacKey) throws Exception {
+  FlowConfig config(byte[] hmacKey) throws Exception {
     Range range = range();
     LocalDate from = range.from();
     LocalDate to = range.to();

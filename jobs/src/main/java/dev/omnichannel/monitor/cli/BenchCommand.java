@@ -1,6 +1,10 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.backfill.BackfillRunner;
+import dev.omnichannel.monitor.event.EventRows;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
@@ -8,9 +12,6 @@ import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternThroughput;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.pipeline.RunSummary;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -128,7 +129,7 @@ public class BenchCommand implements Callable<Integer> {
           "generate: %,d records in %.1f s (%,.0f records/s)%n",
           truth.counts().records(), genSeconds, truth.counts().records() / genSeconds);
 
-      BackfillConfig config = backfillConfig(input, output, parallelism);
+      FlowConfig config = backfillConfig(input, output, parallelism);
       resetPeaks();
       long t1 = System.nanoTime();
       RunSummary s = BackfillRunner.run(config, List.of("bench"));
@@ -158,7 +159,8 @@ public class BenchCommand implements Callable<Integer> {
       List<EventRow> stitched =
           ParquetFiles.readAll(ParquetFiles.under(output.resolve("events")), EventRow.class);
       PatternThroughput.Result p =
-          PatternThroughput.measure(stitched, PatternCatalogue.builtin(), 1);
+          PatternThroughput.measure(
+              stitched.stream().map(EventRows::fromRow).toList(), PatternCatalogue.builtin(), 1);
       System.out.printf(
           "patterns: %,d stitched events through %d built-in patterns (Flink CEP, BATCH,"
               + " parallelism 1, job overhead subtracted) in %.1f s: %,.0f events/s at parallelism 1, %,d"
@@ -190,7 +192,7 @@ public class BenchCommand implements Callable<Integer> {
   }
 
   /** The benchmark's backfill over {@code input/events}: default settings, the demo HMAC key. */
-  public static BackfillConfig backfillConfig(Path input, Path output, int parallelism) {
+  public static FlowConfig backfillConfig(Path input, Path output, int parallelism) {
     return PipelineOptions.defaults()
         .backfillConfig(
             InputResolver.resolve(List.of(input.resolve("events").toString())),

@@ -1,12 +1,12 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.backfill.BackfillRunner;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.io.PartitionCommitter;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillRunner;
-import dev.omnichannel.monitor.pipeline.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +117,7 @@ public class DemoCommand implements Callable<Integer> {
               + " for real data).");
     }
     System.out.println("Running the backfill on an embedded Flink mini cluster ...");
-    BackfillConfig config =
+    FlowConfig config =
         PipelineOptions.defaults()
             .backfillConfig(
                 InputResolver.resolve(List.of(input.resolve("events").toString())),

@@ -4,12 +4,12 @@ import dev.omnichannel.monitor.attribution.AttributionModel;
 import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.attribution.MarkovModel;
+import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -172,7 +172,7 @@ public class PipelineOptions {
   }
 
   /** A backfill configuration with these settings. */
-  public BackfillConfig backfillConfig(
+  public FlowConfig backfillConfig(
       List<String> files,
       Path output,
       LocalDate from,
@@ -180,7 +180,7 @@ public class PipelineOptions {
       int parallelism,
       byte[] hmacKey,
       String runId) {
-    return new BackfillConfig(
+    return new FlowConfig(
         files,
         output.toAbsolutePath().normalize().toString(),
         from,

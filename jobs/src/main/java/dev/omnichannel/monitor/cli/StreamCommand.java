@@ -1,9 +1,9 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.RunSummary;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import java.nio.file.Files;
@@ -244,8 +244,7 @@ public class StreamCommand implements Callable<Integer> {
     }
     Files.createDirectories(output);
     String id = runId != null ? runId : RunIds.next("stream");
-    BackfillConfig config =
-        options.backfillConfig(List.of(), output, null, null, parallelism, key, id);
+    FlowConfig config = options.backfillConfig(List.of(), output, null, null, parallelism, key, id);
     String checkpoints =
         checkpointDir != null
             ? checkpointDir

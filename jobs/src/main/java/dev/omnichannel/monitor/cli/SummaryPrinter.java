@@ -1,6 +1,6 @@
 package dev.omnichannel.monitor.cli;
 
-import dev.omnichannel.monitor.pipeline.RunSummary;
+import dev.omnichannel.monitor.flow.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;

@@ -24,9 +24,36 @@ final class AvroBinaryCheck {
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final boolean strictUtf8;
   private byte[] buf;
   private int pos;
   private int end;
+
+  /**
+   * @param strictUtf8 whether strings must be valid UTF-8 (Kafka values); Avro files are read
+   *     leniently, as Avro's own reader reads them (invalid sequences become U+FFFD)
+   */
+  AvroBinaryCheck(boolean strictUtf8) {
+    this.strictUtf8 = strictUtf8;
+  }
+
+  /**
+   * The end of the one datum of {@code schema} that starts at {@code from}, within {@code to}.
+   * Throws an IOException saying why the bytes there are not a datum.
+   */
+  int datumEnd(Schema schema, byte[] bytes, int from, int to) throws java.io.IOException {
+    buf = bytes;
+    pos = from;
+    end = to;
+    try {
+      datum(schema);
+      return pos;
+    } catch (Bad e) {
+      throw new java.io.IOException(e.getMessage() + " at byte " + (pos - from));
+    } finally {
+      buf = null;
+    }
+  }
 
   /** Why the range is not one datum of {@code schema}, or null when it is. */
   String check(Schema schema, byte[] bytes, int from, int to) {
@@ -111,12 +138,23 @@ final class AvroBinaryCheck {
 
   private void string() throws Bad {
     int n = length();
-    try {
-      utf8.reset().decode(ByteBuffer.wrap(buf, pos, n));
-    } catch (CharacterCodingException e) {
-      throw new Bad("invalid UTF-8 in a string");
+    if (strictUtf8 && !isAscii(buf, pos, n)) {
+      try {
+        utf8.reset().decode(ByteBuffer.wrap(buf, pos, n));
+      } catch (CharacterCodingException e) {
+        throw new Bad("invalid UTF-8 in a string");
+      }
     }
     pos += n;
+  }
+
+  private static boolean isAscii(byte[] b, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A length prefix that must fit in the remaining bytes. */

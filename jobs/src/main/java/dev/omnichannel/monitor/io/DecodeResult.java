@@ -1,14 +1,14 @@
 package dev.omnichannel.monitor.io;
 
-import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.event.Event;
 
 /**
- * What decoding one record gave: either an accepted {@link ChannelEvent} or a rejection with its
- * reason, plus the event id and time when they could be read.
+ * What decoding one record gave: either an accepted {@link Event} or a rejection with its reason,
+ * plus the event id and time when they could be read.
  */
-public record DecodeResult(ChannelEvent event, String reason, String eventId, Long eventTime) {
-  public static DecodeResult accepted(ChannelEvent event) {
-    return new DecodeResult(event, null, event.getEventId(), event.getEventTime().toEpochMilli());
+public record DecodeResult(Event event, String reason, String eventId, Long eventTime) {
+  public static DecodeResult accepted(Event event) {
+    return new DecodeResult(event, null, event.eventId, event.eventTime);
   }
 
   public static DecodeResult rejected(String reason, String eventId, Long eventTime) {

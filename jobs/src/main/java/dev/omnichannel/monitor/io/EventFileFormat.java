@@ -1,7 +1,7 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.avro.ChannelEvent;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +10,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -26,8 +28,9 @@ import org.apache.flink.core.fs.Path;
  * Reads event files for the {@code FileSource}: Avro container files ({@code *.avro}) and JSON
  * Lines ({@code *.jsonl}, {@code *.jsonl.gz}). Emits one {@link RawRecord} per record, tagged with
  * its file and line (Avro: record index), so that every rejected record can be traced to its
- * source. Files are not split. Blank lines are not records. A file that cannot be decoded from some
- * point on yields one record carrying the read error, so the failure is counted, not lost.
+ * source: a JSON line as its text, an Avro {@code ChannelEvent} as its binary datum. Files are not
+ * split. Blank lines are not records. A file that cannot be decoded from some point on yields one
+ * record carrying the read error, so the failure is counted, not lost.
  */
 public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
   private static final int BATCH = 512;
@@ -120,71 +123,166 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     }
   }
 
-  /** JSON Lines: splits on '\n', decodes strict UTF-8, enforces the record size limit. */
+  /**
+   * JSON Lines: splits on '\n', decodes strict UTF-8, enforces the record size limit. Reads the
+   * stream in bulk into a byte buffer and scans it for line ends; a line's bytes are decoded once.
+   *
+   * <ul>
+   *   <li>A line is the bytes before a '\n' (or before the end of the input: a last line without
+   *       '\n' is a line); one '\r' before the '\n' is dropped.
+   *   <li>Lines count from 1, blank lines too; a blank line (only spaces, tabs and '\r') is not a
+   *       record.
+   *   <li>A line of more than {@link RawRecord#MAX_RECORD_BYTES} bytes (its '\r' included) is
+   *       {@code record_too_large: N bytes}, with its first {@link RawRecord#MAX_PAYLOAD} bytes as
+   *       the payload; it is skipped without being held in memory.
+   *   <li>Invalid UTF-8 is {@code malformed_record: invalid UTF-8}, with the text decoded leniently
+   *       (U+FFFD for each bad sequence) as the payload.
+   * </ul>
+   */
   static final class LineRecordReader implements RecordReader {
+    private static final int CHUNK = 1 << 16;
+
     private final String file;
     private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
     private final CharsetDecoder utf8 =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private long lineNo;
+    private byte[] buf = new byte[CHUNK];
+    private int pos;
+    private int limit;
+
+    /** No '\n' in [pos, scanned): where the next scan for a line end may start. */
+    private int scanned;
+
     private boolean eof;
+    private long lineNo;
 
     LineRecordReader(String file, InputStream in) {
       this.file = file;
-      this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16);
+      this.in = in;
     }
 
     @Override
     public RawRecord next() throws IOException {
-      while (!eof) {
-        line.reset();
-        long size = 0;
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-          size++;
-          if (size <= RawRecord.MAX_RECORD_BYTES) {
-            line.write(b);
+      while (true) {
+        int nl = indexOfNewline(buf, Math.max(pos, scanned), limit);
+        if (nl < 0) {
+          scanned = limit;
+          if (limit - pos > RawRecord.MAX_RECORD_BYTES) {
+            return tooLarge();
           }
-        }
-        if (b == -1) {
-          eof = true;
-          if (size == 0) {
+          if (!eof) {
+            fill();
+            continue;
+          }
+          if (pos == limit) {
             return null;
           }
+          nl = limit; // the last line, without '\n'
         }
+        int start = pos;
+        int size = nl - start;
+        pos = nl < limit ? nl + 1 : limit;
         lineNo++;
-        byte[] bytes = line.toByteArray();
-        int len = bytes.length;
-        if (len > 0 && bytes[len - 1] == '\r') {
-          len--;
-        }
         if (size > RawRecord.MAX_RECORD_BYTES) {
-          String text =
-              new String(bytes, 0, Math.min(len, RawRecord.MAX_PAYLOAD), StandardCharsets.UTF_8);
-          return new RawRecord(
-              file + ":" + lineNo, text, DeadLetterReason.RECORD_TOO_LARGE.with(size + " bytes"));
+          return tooLarge(start, size);
         }
-        if (isBlank(bytes, len)) {
+        int len = size > 0 && buf[nl - 1] == '\r' ? size - 1 : size;
+        if (isBlank(buf, start, len)) {
           continue;
         }
-        try {
-          String text = utf8.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
-          return new RawRecord(file + ":" + lineNo, text, null);
-        } catch (CharacterCodingException e) {
-          String lossy = new String(bytes, 0, len, StandardCharsets.UTF_8);
-          return new RawRecord(
-              file + ":" + lineNo, lossy, DeadLetterReason.MALFORMED_RECORD.with("invalid UTF-8"));
-        }
+        return record(start, len);
       }
-      return null;
     }
 
-    private static boolean isBlank(byte[] bytes, int len) {
-      for (int i = 0; i < len; i++) {
+    private RawRecord record(int start, int len) {
+      String text = new String(buf, start, len, StandardCharsets.UTF_8);
+      // Lenient decoding marks every invalid sequence with U+FFFD; only then can the line be
+      // invalid, and the strict decoder decides (the line may hold a real U+FFFD).
+      if (text.indexOf('\uFFFD') >= 0) {
+        try {
+          utf8.reset().decode(ByteBuffer.wrap(buf, start, len));
+        } catch (CharacterCodingException e) {
+          return new RawRecord(
+              file + ":" + lineNo, text, DeadLetterReason.MALFORMED_RECORD.with("invalid UTF-8"));
+        }
+      }
+      return new RawRecord(file + ":" + lineNo, text, null);
+    }
+
+    /** A line already known to be too large, wholly in the buffer. */
+    private RawRecord tooLarge(int start, int size) {
+      return new RawRecord(
+          file + ":" + lineNo,
+          new String(buf, start, RawRecord.MAX_PAYLOAD, StandardCharsets.UTF_8),
+          DeadLetterReason.RECORD_TOO_LARGE.with(size + " bytes"));
+    }
+
+    /**
+     * The line at {@link #pos} has no '\n' in more than MAX_RECORD_BYTES buffered bytes: keeps its
+     * start as the payload and counts the rest of it away.
+     */
+    private RawRecord tooLarge() throws IOException {
+      lineNo++;
+      String payload = new String(buf, pos, RawRecord.MAX_PAYLOAD, StandardCharsets.UTF_8);
+      long size = limit - pos;
+      pos = limit;
+      while (true) {
+        if (pos == limit) {
+          if (eof) {
+            break;
+          }
+          pos = 0;
+          limit = 0;
+          fill();
+          continue;
+        }
+        int nl = indexOfNewline(buf, pos, limit);
+        if (nl >= 0) {
+          size += nl - pos;
+          pos = nl + 1;
+          break;
+        }
+        size += limit - pos;
+        pos = limit;
+      }
+      scanned = pos;
+      return new RawRecord(
+          file + ":" + lineNo, payload, DeadLetterReason.RECORD_TOO_LARGE.with(size + " bytes"));
+    }
+
+    /** Reads more bytes after the unread ones, moving them to the front or growing the buffer. */
+    private void fill() throws IOException {
+      if (pos > 0) {
+        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        limit -= pos;
+        scanned = Math.max(0, scanned - pos);
+        pos = 0;
+      }
+      if (limit == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+      }
+      int n = in.read(buf, limit, buf.length - limit);
+      if (n < 0) {
+        eof = true;
+      } else {
+        limit += n;
+      }
+    }
+
+    private static int indexOfNewline(byte[] b, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (b[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private static boolean isBlank(byte[] bytes, int from, int len) {
+      for (int i = from; i < from + len; i++) {
         byte c = bytes[i];
         if (c != ' ' && c != '\t' && c != '\r') {
           return false;
@@ -199,12 +297,26 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     }
   }
 
-  /** Avro container files, read with the writer's schema and rendered as JSON text. */
+  /**
+   * Avro container files. A file written with the {@code ChannelEvent} schema (the same parsing
+   * canonical form) is read block by block, and each record travels as its binary datum, which the
+   * decoder reads directly. A file of another schema is read with its writer's schema and each
+   * record rendered as JSON text, which the decoder reads like a JSON line.
+   */
   static final class AvroRecordReader implements RecordReader {
+    private static final Schema SCHEMA = ChannelEvent.getClassSchema();
+    private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
+
     private final String file;
     private final InputStream raw;
+    private final AvroBinaryCheck check = new AvroBinaryCheck(false);
     private DataFileStream<GenericRecord> stream;
+    private boolean direct;
     private GenericRecord reuse;
+    private byte[] block;
+    private int blockPos;
+    private int blockEnd;
+    private long blockLeft;
     private long index;
     private boolean failed;
 
@@ -223,13 +335,35 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
           stream =
               new DataFileStream<>(
                   new BufferedInputStream(raw, 1 << 16), new GenericDatumReader<>());
+          direct = SchemaNormalization.parsingFingerprint64(stream.getSchema()) == FINGERPRINT;
         }
-        if (!stream.hasNext()) {
-          return null;
+        if (!direct) {
+          if (!stream.hasNext()) {
+            return null;
+          }
+          reuse = stream.next(reuse);
+          index++;
+          return new RawRecord(file + ":" + index, AvroJson.render(reuse), null);
         }
-        reuse = stream.next(reuse);
+        while (blockLeft == 0) {
+          if (block != null && blockPos != blockEnd) {
+            throw new IOException("Block read partially, the data may be corrupt");
+          }
+          if (!stream.hasNext()) {
+            return null;
+          }
+          ByteBuffer b = stream.nextBlock();
+          blockLeft = stream.getBlockCount();
+          block = b.array();
+          blockPos = b.arrayOffset() + b.position();
+          blockEnd = blockPos + b.remaining();
+        }
+        int datumEnd = check.datumEnd(SCHEMA, block, blockPos, blockEnd);
+        byte[] datum = java.util.Arrays.copyOfRange(block, blockPos, datumEnd);
+        blockPos = datumEnd;
+        blockLeft--;
         index++;
-        return new RawRecord(file + ":" + index, AvroJson.render(reuse), null);
+        return RawRecord.avro(file + ":" + index, datum, null);
       } catch (IOException | RuntimeException e) {
         // A corrupt file or block: everything from here on is unreadable. Count it once.
         failed = true;

@@ -4,14 +4,11 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Base64;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,14 +26,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * the two cannot be confused, because a bare datum never starts with {@code C3 01}.
  *
  * <p>Out: {@code source = "kafka:<topic>/<partition>/<offset>"}, {@code sourceTimestamp} = the
- * record timestamp, and {@code payload} = the event rendered as JSON text by {@link AvroJson}, the
- * same text the Avro file reader produces, so that {@link EventDecoder} validates every encoding
- * alike. A value that is not exactly one such datum (a tombstone, bytes that do not decode, bytes
- * left over after a complete record, which is what a record of another schema often gives, or an
- * unknown single-object fingerprint) gets {@code readError = "malformed_record: ..."}; a value over
- * {@link RawRecord#MAX_RECORD_BYTES} gets {@code record_too_large: N bytes}. Their payload is
- * {@code "base64:"} + the Base64 of the raw bytes, cut to {@link RawRecord#MAX_PAYLOAD} chars, with
- * email- and phone-like ASCII runs masked by {@code '*'} ({@link PayloadRedactor#maskRawBytes}).
+ * record timestamp, {@code eventTime} = the datum's event_time (for watermarks), and {@code avro} =
+ * the datum itself (without a single-object header), which {@link EventDecoder} reads directly,
+ * validating it like every other encoding; a rejected record's dead letter shows it as JSON text
+ * ({@link RawRecord#payloadText()}), as the Avro file reader's records are shown. A value that is
+ * not exactly one such datum (a tombstone, bytes that do not decode, bytes left over after a
+ * complete record, which is what a record of another schema often gives, or an unknown
+ * single-object fingerprint) gets {@code readError = "malformed_record: ..."}; a value over {@link
+ * RawRecord#MAX_RECORD_BYTES} gets {@code record_too_large: N bytes}. Their payload is {@code
+ * "base64:"} + the Base64 of the raw bytes, cut to {@link RawRecord#MAX_PAYLOAD} chars, with email-
+ * and phone-like ASCII runs masked by {@code '*'} ({@link PayloadRedactor#maskRawBytes}).
  */
 public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema<RawRecord> {
   private static final long serialVersionUID = 1L;
@@ -55,9 +54,7 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
   private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
 
   private transient AvroBinaryCheck check;
-  private transient GenericDatumReader<GenericRecord> reader;
-  private transient BinaryDecoder decoder;
-  private transient GenericRecord reuse;
+  private transient int datumStart;
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
@@ -99,18 +96,21 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
       return new RawRecord(
           source, base64(value), DeadLetterReason.MALFORMED_RECORD.with(clip(problem)), timestamp);
     }
-    RawRecord raw = new RawRecord(source, AvroJson.render(reuse), null, timestamp);
-    Object t = reuse.get("event_time");
-    raw.eventTime = t instanceof Long l ? l : null;
+    byte[] datum = datumStart == 0 ? value : Arrays.copyOfRange(value, datumStart, value.length);
+    RawRecord raw = RawRecord.avro(source, datum, timestamp);
+    raw.eventTime = eventTime(datum);
     return raw;
   }
 
-  /** Decodes {@code value} into {@link #reuse}; returns why it cannot be, or null. */
+  /**
+   * Checks that {@code value} is one datum (after an optional single-object header, whose length
+   * goes to {@link #datumStart}); returns why it is not, or null.
+   */
   private String decode(byte[] value) throws IOException {
     if (check == null) {
-      check = new AvroBinaryCheck();
-      reader = new GenericDatumReader<>(SCHEMA);
+      check = new AvroBinaryCheck(true);
     }
+    datumStart = 0;
     int start = 0;
     if (value.length >= 2 && (value[0] & 0xFF) == 0xC3 && value[1] == 0x01) {
       if (value.length < SINGLE_OBJECT_HEADER) {
@@ -125,17 +125,35 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
             "single-object encoding of another schema (fingerprint %016x)", fingerprint);
       }
       start = SINGLE_OBJECT_HEADER;
+      datumStart = start;
     }
     if (value.length == start) {
       return "empty value";
     }
     String problem = check.check(SCHEMA, value, start, value.length);
-    if (problem != null) {
-      return "not an Avro ChannelEvent: " + problem;
+    return problem == null ? null : "not an Avro ChannelEvent: " + problem;
+  }
+
+  /**
+   * The event_time of a checked datum: the long after the event_id string, the first two fields of
+   * the schema (EventDecoder checks that order when it loads).
+   */
+  static long eventTime(byte[] datum) {
+    int[] at = {0};
+    long idLength = varLong(datum, at);
+    at[0] += (int) idLength;
+    return varLong(datum, at);
+  }
+
+  private static long varLong(byte[] b, int[] at) {
+    long raw = 0;
+    for (int shift = 0; ; shift += 7) {
+      int x = b[at[0]++] & 0xFF;
+      raw |= (long) (x & 0x7F) << shift;
+      if ((x & 0x80) == 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
     }
-    decoder = DecoderFactory.get().binaryDecoder(value, start, value.length - start, decoder);
-    reuse = reader.read(reuse, decoder);
-    return decoder.isEnd() ? null : "bytes left after a complete record";
   }
 
   /** {@code kafka:<topic>/<partition>/<offset>}, the source of a record in dead letters. */

@@ -15,11 +15,20 @@ import org.apache.parquet.io.LocalInputFile;
 public final class ParquetFiles {
   private ParquetFiles() {}
 
+  /**
+   * Hadoop settings for the readers, parsed once: a reader built without them parses Hadoop's
+   * default XML resources again for every file.
+   */
+  private static final org.apache.hadoop.conf.Configuration CONF =
+      ParquetWriters.HadoopSettings.copy();
+
   /** Total rows of the files, from their footers. */
   public static long rowCount(List<Path> files) throws IOException {
     long n = 0;
     for (Path f : files) {
-      try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(f))) {
+      try (ParquetFileReader r =
+          ParquetFileReader.open(
+              new LocalInputFile(f), org.apache.parquet.HadoopReadOptions.builder(CONF).build())) {
         n += r.getRecordCount();
       }
     }
@@ -30,7 +39,41 @@ public final class ParquetFiles {
   public static void forEach(List<Path> files, Consumer<GenericRecord> sink) throws IOException {
     for (Path f : files) {
       try (ParquetReader<GenericRecord> r =
-          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).withConf(CONF).build()) {
+        GenericRecord rec;
+        while ((rec = r.read()) != null) {
+          sink.accept(rec);
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls {@code sink} for every row of the files, reading only {@code columns} (top-level fields
+   * of the table's schema {@code schema}); the other fields of each record are null.
+   */
+  public static void forEach(
+      List<Path> files,
+      org.apache.avro.Schema schema,
+      List<String> columns,
+      Consumer<GenericRecord> sink)
+      throws IOException {
+    List<org.apache.avro.Schema.Field> fields = new ArrayList<>();
+    for (String c : columns) {
+      org.apache.avro.Schema.Field f = schema.getField(c);
+      if (f == null) {
+        throw new IllegalArgumentException(schema.getName() + " has no column " + c);
+      }
+      fields.add(new org.apache.avro.Schema.Field(f, f.schema()));
+    }
+    org.apache.avro.Schema projection =
+        org.apache.avro.Schema.createRecord(
+            schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(CONF);
+    org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, projection);
+    for (Path f : files) {
+      try (ParquetReader<GenericRecord> r =
+          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).withConf(conf).build()) {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
           sink.accept(rec);
@@ -47,7 +90,10 @@ public final class ParquetFiles {
         org.apache.avro.specific.SpecificData.getForClass(type);
     for (Path f : files) {
       try (ParquetReader<T> r =
-          AvroParquetReader.<T>builder(new LocalInputFile(f)).withDataModel(model).build()) {
+          AvroParquetReader.<T>builder(new LocalInputFile(f))
+              .withDataModel(model)
+              .withConf(CONF)
+              .build()) {
         T rec;
         while ((rec = r.read()) != null) {
           out.add(rec);

@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.avro.AttributionRow;
+import dev.omnichannel.monitor.event.Event;
 import java.time.Instant;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -10,16 +10,20 @@ import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.util.function.SerializableFunction;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Parquet {@link FileSink}s for the output tables: Snappy-compressed, one folder per table, {@code
- * dt=} partitions by the row's main time. In BATCH execution the sink finalises its files at the
- * end; in STREAMING execution it commits them on checkpoints.
+ * dt=} partitions by the row's main time, each table with its writer settings ({@link
+ * ParquetWriters#forTable}). In BATCH execution the sink finalises its files at the end; in
+ * STREAMING execution it commits them on checkpoints.
  */
 public final class ParquetSinks {
+  /** The events table's folder. */
+  public static final String EVENTS = "events";
+
+  /** The attribution table's folder. */
+  public static final String ATTRIBUTION = "attribution";
+
   private ParquetSinks() {}
 
   /**
@@ -30,54 +34,64 @@ public final class ParquetSinks {
    */
   public static <T extends SpecificRecordBase> FileSink<T> sink(
       String base, String table, Class<T> type, SerializableFunction<T, Instant> mainTime) {
-    return FileSink.forBulkFormat(
-            new Path(base, table), new ParquetWriterFactory<>(new SpecificBuilder<>(type)))
-        .withBucketAssigner(new DatePartitionAssigner<>(mainTime))
-        .withOutputFileConfig(
-            OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
-        .build();
+    return sink(base, table, type, mainTime, "part");
   }
 
   /**
-   * Hadoop settings for the Parquet writers, read once per JVM. Without it every new part file
-   * builds a fresh {@code Configuration} and parses Hadoop's default XML resources again: in stream
-   * mode, where each checkpoint rolls a file per table, partition and subtask, that parsing was
-   * about 5% of the job's CPU time. Each writer gets its own copy, so no writer sees another's
-   * changes.
+   * As {@link #sink(String, String, Class, SerializableFunction)}, naming files {@code prefix-*}.
    */
-  private static final class HadoopSettings {
-    private static final Configuration LOADED = load();
-
-    private static Configuration load() {
-      Configuration conf = new Configuration();
-      conf.size(); // parses the default resources now, once
-      return conf;
-    }
-
-    static Configuration copy() {
-      return new Configuration(LOADED);
-    }
+  public static <T extends SpecificRecordBase> FileSink<T> sink(
+      String base,
+      String table,
+      Class<T> type,
+      SerializableFunction<T, Instant> mainTime,
+      String prefix) {
+    return sink(
+        base,
+        table,
+        ParquetWriters.avro(type, ParquetWriters.forTable(table)),
+        new DatePartitionAssigner<>(mainTime),
+        prefix);
   }
 
-  /** Creates an Avro-specific Parquet writer with Snappy compression. */
-  static final class SpecificBuilder<T extends SpecificRecordBase> implements ParquetBuilder<T> {
-    private final Class<T> type;
+  /**
+   * A sink writing the {@code events} table under {@code base/events/dt=.../prefix-*.parquet}
+   * straight from {@link Event}s ({@link EventWriteSupport}), partitioned by event time. The files
+   * are those {@link #sink} writes for the events' {@code EventRow}s.
+   */
+  public static FileSink<Event> events(String base, String prefix) {
+    return sink(
+        base,
+        EVENTS,
+        ParquetWriters.events(ParquetWriters.forTable(EVENTS)),
+        DatePartitionAssigner.<Event>ofMillis(e -> e.eventTime),
+        prefix);
+  }
 
-    SpecificBuilder(Class<T> type) {
-      this.type = type;
-    }
+  /**
+   * A sink writing the {@code attribution} table under {@code
+   * base/attribution/dt=.../prefix-*.parquet} with {@link AttributionWriteSupport}, partitioned by
+   * conversion time. The files are those {@link #sink} writes for the same rows.
+   */
+  public static FileSink<AttributionRow> attribution(String base, String prefix) {
+    return sink(
+        base,
+        ATTRIBUTION,
+        ParquetWriters.direct(AttributionWriteSupport::new, ParquetWriters.forTable(ATTRIBUTION)),
+        DatePartitionAssigner.<AttributionRow>ofMillis(r -> r.getConversionTime().toEpochMilli()),
+        prefix);
+  }
 
-    @Override
-    public org.apache.parquet.hadoop.ParquetWriter<T> createWriter(
-        org.apache.parquet.io.OutputFile out) throws java.io.IOException {
-      SpecificData model = SpecificData.getForClass(type);
-      Schema schema = model.getSchema(type);
-      return AvroParquetWriter.<T>builder(out)
-          .withSchema(schema)
-          .withDataModel(model)
-          .withCompressionCodec(CompressionCodecName.SNAPPY)
-          .withConf(HadoopSettings.copy())
-          .build();
-    }
+  private static <T> FileSink<T> sink(
+      String base,
+      String table,
+      ParquetBuilder<T> writer,
+      DatePartitionAssigner<T> partitions,
+      String prefix) {
+    return FileSink.forBulkFormat(new Path(base, table), new ParquetWriterFactory<>(writer))
+        .withBucketAssigner(partitions)
+        .withOutputFileConfig(
+            OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".parquet").build())
+        .build();
   }
 }

@@ -1,8 +1,13 @@
 package dev.omnichannel.monitor.io;
 
 /**
- * One input record exactly as read, before decoding: where it came from and its text. Avro records
- * are rendered as JSON text so that one decoder serves every encoding. A Flink POJO.
+ * One input record exactly as read, before decoding: where it came from and its bytes or text. A
+ * Flink POJO.
+ *
+ * <p>A JSON line travels as its text ({@link #payload}). An Avro {@code ChannelEvent} (a Kafka
+ * value, or a record of an Avro container file written with the {@code ChannelEvent} schema)
+ * travels as its binary datum ({@link #avro}), which {@link EventDecoder} reads directly; only a
+ * rejected record is rendered as JSON text, for its dead letter ({@link #payloadText()}).
  */
 public class RawRecord {
   /**
@@ -11,8 +16,18 @@ public class RawRecord {
    */
   public String source;
 
-  /** The record's text (a JSON object when well-formed), at most {@link #MAX_PAYLOAD} chars. */
+  /**
+   * The record's text: a JSON line (a JSON object when well-formed), an Avro record of another
+   * schema rendered as JSON text, or what is kept of an unreadable record ({@code base64:...} for
+   * Kafka bytes). Null when the record travels as {@link #avro}.
+   */
   public String payload;
+
+  /**
+   * The Avro binary datum of a {@code ChannelEvent}, already checked to be exactly one datum of the
+   * schema; null for text records.
+   */
+  public byte[] avro;
 
   /**
    * Set when the reader already knows the record is unusable (for example invalid UTF-8 or a record
@@ -50,5 +65,23 @@ public class RawRecord {
   public RawRecord(String source, String payload, String readError, Long sourceTimestamp) {
     this(source, payload, readError);
     this.sourceTimestamp = sourceTimestamp;
+  }
+
+  /** A record that travels as the Avro binary datum of a {@code ChannelEvent}. */
+  public static RawRecord avro(String source, byte[] datum, Long sourceTimestamp) {
+    RawRecord r = new RawRecord(source, null, null, sourceTimestamp);
+    r.avro = datum;
+    return r;
+  }
+
+  /**
+   * The record as a dead letter shows it: {@link #payload}, or the {@link #avro} datum rendered as
+   * JSON text ({@link AvroJson}), or "" when there is neither. Not cut to {@link #MAX_PAYLOAD}.
+   */
+  public String payloadText() {
+    if (payload != null) {
+      return payload;
+    }
+    return avro == null ? "" : AvroJson.render(avro);
   }
 }

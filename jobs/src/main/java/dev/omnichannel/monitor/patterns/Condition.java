@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.patterns;
 
-import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.avro.EventType;
+import dev.omnichannel.monitor.event.Event;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,9 @@ public record Condition(
   public static final Set<String> CONTACT_CHANNELS =
       Set.of("CHAT", "VOICE", "EMAIL", "SOCIAL", "STORE");
 
+  private static final byte CONTACT_START = (byte) EventType.CONTACT_START.ordinal();
+  private static final byte SELF_SERVICE = (byte) EventType.SELF_SERVICE.ordinal();
+
   public Condition {
     eventTypes = Set.copyOf(eventTypes);
     channels = Set.copyOf(channels);
@@ -55,44 +59,44 @@ public record Condition(
   }
 
   /** True for an assisted-service contact. */
-  public static boolean isContact(EventRow e) {
-    return "CONTACT_START".equals(e.getEventType()) && CONTACT_CHANNELS.contains(e.getChannel());
+  public static boolean isContact(Event e) {
+    return e.eventType == CONTACT_START && CONTACT_CHANNELS.contains(e.channel());
   }
 
   /** True when the event satisfies every field but {@link #distinctChannel()}. */
-  public boolean test(EventRow e) {
-    if (!eventTypes.isEmpty() && !eventTypes.contains(e.getEventType())) {
+  public boolean test(Event e) {
+    if (!eventTypes.isEmpty() && !eventTypes.contains(e.eventType())) {
       return false;
     }
-    if (!channels.isEmpty() && !channels.contains(e.getChannel())) {
+    if (!channels.isEmpty() && !channels.contains(e.channel())) {
       return false;
     }
-    if (notChannels.contains(e.getChannel())) {
+    if (!notChannels.isEmpty() && notChannels.contains(e.channel())) {
       return false;
     }
-    if (!topics.isEmpty() && (e.getTopic() == null || !topics.contains(e.getTopic()))) {
+    if (!topics.isEmpty() && (e.topic == null || !topics.contains(e.topic))) {
       return false;
     }
-    if (!outcomes.isEmpty() && (e.getOutcome() == null || !outcomes.contains(e.getOutcome()))) {
+    if (!outcomes.isEmpty() && (e.outcome == null || !outcomes.contains(e.outcome))) {
       return false;
     }
     if (sentimentMin != null || sentimentMax != null) {
-      Double s = e.getSentiment();
-      if (s == null
+      double s = e.sentiment;
+      if (Double.isNaN(s)
           || (sentimentMin != null && s < sentimentMin)
           || (sentimentMax != null && s > sentimentMax)) {
         return false;
       }
     }
     for (Map.Entry<String, String> a : attributes.entrySet()) {
-      if (!a.getValue().equals(e.getAttributes().get(a.getKey()))) {
+      if (!a.getValue().equals(e.attribute(a.getKey()))) {
         return false;
       }
     }
     if (contact && !isContact(e)) {
       return false;
     }
-    if (selfService && !"SELF_SERVICE".equals(e.getEventType())) {
+    if (selfService && e.eventType != SELF_SERVICE) {
       return false;
     }
     if (!anyOf.isEmpty()) {

@@ -1,6 +1,6 @@
 package dev.omnichannel.monitor.patterns;
 
-import dev.omnichannel.monitor.pipeline.Tags;
+import dev.omnichannel.monitor.flow.Tags;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 

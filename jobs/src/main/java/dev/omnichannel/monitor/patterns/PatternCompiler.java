@@ -1,17 +1,15 @@
 package dev.omnichannel.monitor.patterns;
 
-import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.event.Event;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 
 /**
- * Compiles a {@link PatternDef} to a Flink CEP {@link Pattern} over {@link EventRow}s.
+ * Compiles a {@link PatternDef} to a Flink CEP {@link Pattern} over {@link Event}s.
  *
  * <ul>
  *   <li>Matches never overlap: after a match, the next starts after its last event ({@code
@@ -32,13 +30,13 @@ public final class PatternCompiler {
 
   /** A compiled pattern with what the matcher needs to interpret its matches. */
   public record CompiledPattern(
-      PatternDef def, Pattern<EventRow, ?> pattern, List<String> eventSteps) {}
+      PatternDef def, Pattern<Event, ?> pattern, List<String> eventSteps) {}
 
   public static CompiledPattern compile(PatternDef def) {
     List<StepDef> steps = def.steps();
     List<String> eventSteps = new ArrayList<>();
     List<Absence> open = new ArrayList<>();
-    Pattern<EventRow, EventRow> p = null;
+    Pattern<Event, Event> p = null;
     for (int i = 0; i < steps.size(); i++) {
       StepDef s = steps.get(i);
       if (s.absent()) {
@@ -50,7 +48,7 @@ public final class PatternCompiler {
         continue;
       }
       if (p == null) {
-        p = Pattern.<EventRow>begin(s.name(), AfterMatchSkipStrategy.skipPastLastEvent());
+        p = Pattern.<Event>begin(s.name(), AfterMatchSkipStrategy.skipPastLastEvent());
       } else {
         if (!open.isEmpty() && !steps.get(i - 1).absent()) {
           // keep the absence windows of earlier steps closed between this step and the previous one
@@ -73,7 +71,7 @@ public final class PatternCompiler {
     return new CompiledPattern(def, p, List.copyOf(eventSteps));
   }
 
-  private static Pattern<EventRow, EventRow> quantify(Pattern<EventRow, EventRow> p, StepDef s) {
+  private static Pattern<Event, Event> quantify(Pattern<Event, Event> p, StepDef s) {
     int min = Math.max(1, s.minTimes());
     Integer max = s.maxTimes();
     if (max == null) {
@@ -95,7 +93,7 @@ public final class PatternCompiler {
   /** An absence window: no event matching {@code what} within {@code window} after the anchor. */
   record Absence(Condition what, String anchorStep, Duration window)
       implements java.io.Serializable {
-    boolean violatedBy(EventRow e, Context ctx) throws Exception {
+    boolean violatedBy(Event e, Context ctx) throws Exception {
       if (!what.test(e)) {
         return false;
       }
@@ -103,23 +101,23 @@ public final class PatternCompiler {
         return true;
       }
       long anchor = Long.MIN_VALUE;
-      for (EventRow a : ctx.getEventsForPattern(anchorStep)) {
-        anchor = Math.max(anchor, a.getEventTime().toEpochMilli());
+      for (Event a : ctx.getEventsForPattern(anchorStep)) {
+        anchor = Math.max(anchor, a.eventTime);
       }
-      return e.getEventTime().toEpochMilli() <= anchor + window.toMillis();
+      return e.eventTime <= anchor + window.toMillis();
     }
   }
 
   private interface Context {
-    Iterable<EventRow> getEventsForPattern(String name) throws Exception;
+    Iterable<Event> getEventsForPattern(String name) throws Exception;
   }
 
-  private static Context wrap(IterativeCondition.Context<EventRow> ctx) {
+  private static Context wrap(IterativeCondition.Context<Event> ctx) {
     return ctx::getEventsForPattern;
   }
 
   /** The condition of a negated step: the event falls in one of the absence windows. */
-  static final class InAbsenceWindow extends IterativeCondition<EventRow> {
+  static final class InAbsenceWindow extends IterativeCondition<Event> {
     private final List<Absence> absences;
 
     InAbsenceWindow(List<Absence> absences) {
@@ -127,7 +125,7 @@ public final class PatternCompiler {
     }
 
     @Override
-    public boolean filter(EventRow e, IterativeCondition.Context<EventRow> ctx) throws Exception {
+    public boolean filter(Event e, IterativeCondition.Context<Event> ctx) throws Exception {
       for (Absence a : absences) {
         if (a.violatedBy(e, wrap(ctx))) {
           return true;
@@ -138,7 +136,7 @@ public final class PatternCompiler {
   }
 
   /** The condition of a positive step, with the distinct-channel and open-absence checks. */
-  static final class StepCondition extends IterativeCondition<EventRow> {
+  static final class StepCondition extends IterativeCondition<Event> {
     private final Condition where;
     private final String self;
     private final List<String> earlierSteps;
@@ -152,7 +150,7 @@ public final class PatternCompiler {
     }
 
     @Override
-    public boolean filter(EventRow e, IterativeCondition.Context<EventRow> ctx) throws Exception {
+    public boolean filter(Event e, IterativeCondition.Context<Event> ctx) throws Exception {
       if (!where.test(e)) {
         return false;
       }
@@ -162,16 +160,17 @@ public final class PatternCompiler {
         }
       }
       if (where.distinctChannel()) {
-        Set<String> seen = new HashSet<>();
+        // channel ordinals (fewer than 64) as bits
+        long seen = 0;
         for (String step : earlierSteps) {
-          for (EventRow x : ctx.getEventsForPattern(step)) {
-            seen.add(x.getChannel());
+          for (Event x : ctx.getEventsForPattern(step)) {
+            seen |= 1L << x.channel;
           }
         }
-        for (EventRow x : ctx.getEventsForPattern(self)) {
-          seen.add(x.getChannel());
+        for (Event x : ctx.getEventsForPattern(self)) {
+          seen |= 1L << x.channel;
         }
-        return !seen.contains(e.getChannel());
+        return (seen & (1L << e.channel)) == 0;
       }
       return true;
     }

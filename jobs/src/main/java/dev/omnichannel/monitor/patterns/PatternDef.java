@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.patterns;
 
+import dev.omnichannel.monitor.event.Event;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,7 @@ public record PatternDef(
    * step's too). Events for which this is false are skipped by every step anyway, so they can be
    * left out before matching, unless a step needs the very next event ({@link #needsEveryEvent}).
    */
-  public boolean relevant(dev.omnichannel.monitor.avro.EventRow e) {
+  public boolean relevant(Event e) {
     for (StepDef s : steps) {
       if (s.where().test(e)) {
         return true;

@@ -1,12 +1,12 @@
 package dev.omnichannel.monitor.patterns;
 
-import dev.omnichannel.monitor.avro.EventRow;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.event.EventTypeInfo;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -14,8 +14,8 @@ import org.apache.flink.util.CloseableIterator;
 
 /**
  * Times the pattern stage alone: stitched events (with person and journey) in memory, every
- * catalogue pattern through Flink CEP in BATCH execution on the embedded mini cluster, matches
- * counted. Used by {@code bench} and by the Esper comparison.
+ * catalogue pattern through the pattern stage (Flink CEP's automaton) in BATCH execution on the
+ * embedded mini cluster, matches counted. Used by {@code bench} and by the Esper comparison.
  */
 public final class PatternThroughput {
   private PatternThroughput() {}
@@ -41,7 +41,7 @@ public final class PatternThroughput {
    * the job (submission to last match) and the matches per pattern, before the end-of-input absence
    * confirmation.
    */
-  public static Result measure(List<EventRow> events, PatternCatalogue catalogue, int parallelism)
+  public static Result measure(List<Event> events, PatternCatalogue catalogue, int parallelism)
       throws Exception {
     double baseline = run(events, null, parallelism, new TreeMap<>());
     Map<String, Long> counts = new TreeMap<>();
@@ -51,13 +51,13 @@ public final class PatternThroughput {
 
   /** Wall time of one job over the events: with the catalogue, or just reading them when null. */
   private static double run(
-      List<EventRow> events, PatternCatalogue catalogue, int parallelism, Map<String, Long> counts)
+      List<Event> events, PatternCatalogue catalogue, int parallelism, Map<String, Long> counts)
       throws Exception {
     StreamExecutionEnvironment env =
         LocalFlink.environment(new org.apache.flink.configuration.Configuration());
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     env.setParallelism(parallelism);
-    DataStream<EventRow> in = env.fromData(events, TypeInformation.of(EventRow.class));
+    DataStream<Event> in = env.fromData(events, EventTypeInfo.INSTANCE);
     long t0 = System.nanoTime();
     if (catalogue == null) {
       in.sinkTo(new DiscardingSink<>()).name("discard");

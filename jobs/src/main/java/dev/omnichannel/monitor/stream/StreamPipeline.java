@@ -1,85 +1,53 @@
 package dev.omnichannel.monitor.stream;
 
-import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.avro.DeadLetterRow;
-import dev.omnichannel.monitor.avro.EventRow;
-import dev.omnichannel.monitor.avro.FrictionRow;
-import dev.omnichannel.monitor.avro.IdentityMergeRow;
-import dev.omnichannel.monitor.avro.JourneyMatchRow;
-import dev.omnichannel.monitor.avro.JourneyRow;
-import dev.omnichannel.monitor.avro.LateEventRow;
-import dev.omnichannel.monitor.io.ParquetSinks;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.Flow;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.IdentityResolver;
+import dev.omnichannel.monitor.flow.Sinks;
+import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.patterns.PatternDef;
-import dev.omnichannel.monitor.patterns.PatternMatch;
-import dev.omnichannel.monitor.patterns.PatternStage;
-import dev.omnichannel.monitor.pipeline.AttributionStage;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
-import dev.omnichannel.monitor.pipeline.Counters;
-import dev.omnichannel.monitor.pipeline.DecodeFunction;
-import dev.omnichannel.monitor.pipeline.IdentityLinks;
-import dev.omnichannel.monitor.pipeline.Rows;
-import dev.omnichannel.monitor.pipeline.Tags;
-import dev.omnichannel.monitor.pipeline.WindowClose;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The stream-mode dataflow (see the package documentation): the backfill's rules, in event time,
- * with live identity stitching. The tables leave as {@link Streams}, so tests can collect them and
- * the runner can attach Parquet sinks.
+ * Stream mode's side of the shared dataflow ({@link Flow}): event-time {@link Timing} (events wait
+ * the stitch delay plus the allowed lateness), the live identity resolver, and the run summary fed
+ * by counting operators (see the package documentation).
  */
 public final class StreamPipeline {
-  private final BackfillConfig config;
+  /** The prefix of the counters of rows written per table. */
+  static final String TABLE_ROWS = "rows_";
+
+  private final FlowConfig config;
   private final StreamSettings settings;
   private final List<String> arguments;
 
   /**
-   * @param config the shared processing settings (inputs, output and range are not used here)
+   * @param config the shared processing settings (inputs and range are not used here)
    */
-  public StreamPipeline(BackfillConfig config, StreamSettings settings) {
+  public StreamPipeline(FlowConfig config, StreamSettings settings) {
     this(config, settings, List.of());
   }
 
   /**
    * @param arguments the command line, recorded in the run summary
    */
-  public StreamPipeline(BackfillConfig config, StreamSettings settings, List<String> arguments) {
+  public StreamPipeline(FlowConfig config, StreamSettings settings, List<String> arguments) {
     this.config = config;
     this.settings = settings;
     this.arguments = List.copyOf(arguments);
   }
 
-  /**
-   * The output streams: the backfill's tables, {@code late_events}, and the alerts (JSON, one per
-   * confirmed friction or journey match, see {@link Alert}).
-   */
-  public record Streams(
-      BackfillPipeline.Streams tables,
-      DataStream<LateEventRow> lateEvents,
-      DataStream<String> alerts) {}
-
-  /** The longest {@code within} of the friction patterns: how late a friction can be detected. */
-  Duration frictionHorizon() {
-    Duration max = Duration.ZERO;
-    for (PatternDef d : config.patterns().patterns()) {
-      if (d.kind() == PatternDef.Kind.FRICTION && d.within().compareTo(max) > 0) {
-        max = d.within();
-      }
-    }
-    return max;
-  }
-
-  /** Wires the dataflow on {@code raw}, with watermarks assigned after decoding. */
-  public Streams wire(DataStream<RawRecord> raw) {
-    return wire(raw, false);
+  /** Stream mode's timing: events wait the stitch delay plus the allowed lateness. */
+  public Timing timing() {
+    return Timing.eventTime(
+        settings.stitchDelay().plus(settings.allowedLateness()), settings.dedupTtl());
   }
 
   /**
@@ -102,191 +70,79 @@ public final class StreamPipeline {
     return settings.idleness().isZero() ? w : w.withIdleness(settings.idleness());
   }
 
+  /** Watermarks assigned after decoding, for raw records that do not carry them. */
+  WatermarkStrategy<Event> eventWatermarks() {
+    WatermarkStrategy<Event> w =
+        WatermarkStrategy.<Event>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner((e, t) -> e.eventTime);
+    return settings.idleness().isZero() ? w : w.withIdleness(settings.idleness());
+  }
+
+  /** Wires the dataflow on {@code raw}, with watermarks assigned after decoding. */
+  public Flow.Outputs wire(DataStream<RawRecord> raw) {
+    return wire(raw, false);
+  }
+
   /**
-   * Wires the dataflow on {@code raw}.
-   *
-   * <p>Turns on object reuse for {@code raw}'s environment (see the comment in the body).
+   * Wires the dataflow on {@code raw}, and the run summary.
    *
    * @param watermarksFromSource true when {@code raw} already carries event-time timestamps and
    *     watermarks ({@link #sourceWatermarks()}); false to assign them after decoding
    */
-  public Streams wire(DataStream<RawRecord> raw, boolean watermarksFromSource) {
-    // Chained operators pass records by reference instead of deep-copying them per consumer (the
-    // journey operator's events went to thirteen chained consumers, each with an Avro deep copy).
-    // Safe here: no function of this dataflow changes a record it receives or keeps one it has
-    // emitted and changes it later; records kept in state arrive over a keyed exchange.
-    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
-    // Events wait for identity links (the stitch delay) and for stragglers (the allowed lateness):
-    // an event behind the watermark by no more than the allowed lateness then still comes before
-    // every event released after it, so journeys and patterns see each person in order.
-    Duration delay = settings.stitchDelay().plus(settings.allowedLateness());
-    SingleOutputStreamOperator<ChannelEvent> decoded =
-        raw.process(
-                new DecodeFunction(
-                    config.validation(), config.hmacKey(), Long.MIN_VALUE, Long.MAX_VALUE))
-            .uid("decode")
-            .name("decode, validate, pseudonymise");
-    DataStream<DeadLetterRow> deadLetters = decoded.getSideOutput(Tags.DEAD_LETTERS);
-
-    WatermarkStrategy<ChannelEvent> watermarks =
-        WatermarkStrategy.<ChannelEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-            .withTimestampAssigner((e, t) -> e.getEventTime().toEpochMilli());
-    if (!settings.idleness().isZero()) {
-      watermarks = watermarks.withIdleness(settings.idleness());
-    }
-    DataStream<ChannelEvent> timed =
-        watermarksFromSource
-            ? decoded
-            : decoded
-                .assignTimestampsAndWatermarks(watermarks)
-                .uid("watermarks")
-                .name("event-time watermarks");
-    SingleOutputStreamOperator<ChannelEvent> onTime =
-        timed
-            .process(new LateFilterFunction(settings.allowedLateness()))
-            .uid("late-filter")
-            .name("set late events aside");
-    DataStream<LateEventRow> late = onTime.getSideOutput(LateFilterFunction.LATE_EVENTS);
-
-    SingleOutputStreamOperator<ChannelEvent> unique =
-        onTime
-            .keyBy(ChannelEvent::getEventId, Types.STRING)
-            .process(new StreamDedupFunction(settings.dedupTtl()))
-            .uid("deduplicate")
-            .name("de-duplicate by event_id");
-
-    SingleOutputStreamOperator<PersonUpdate> updates =
-        unique
-            .filter(e -> e.getIdentities().size() > 1)
-            .name("multi-identity events")
-            .map(BackfillPipeline::links)
-            .returns(TypeInformation.of(IdentityLinks.class))
-            .name("identity links")
-            .keyBy(l -> 0, Types.INT)
-            .process(new StreamIdentityFunction(config.namespaceLimits()))
-            .returns(TypeInformation.of(PersonUpdate.class))
-            .uid("identity-graph")
-            .name("live identity graph");
-    DataStream<IdentityMergeRow> merges = updates.getSideOutput(Tags.IDENTITY_MERGES);
-
-    DataStream<EventRow> personEvents =
-        unique
-            .keyBy(e -> Rows.primary(e).toString(), Types.STRING)
-            .connect(updates.keyBy(u -> u.identity, Types.STRING))
-            .process(new StreamAssignFunction(delay))
-            .returns(TypeInformation.of(EventRow.class))
-            .uid("assign-person")
-            .name("assign person after the stitch delay");
-
-    DataStream<Long> maxEventTime =
-        unique
-            .map(e -> e.getEventTime().toEpochMilli())
-            .returns(Types.LONG)
-            .name("event times")
-            .keyBy(t -> 0, Types.INT)
-            .reduce(Math::max)
-            .uid("end-of-input")
-            .name("largest event time");
-
-    boolean attribution = !config.attribution().models().isEmpty();
-    SingleOutputStreamOperator<JourneyRow> journeysWithoutFriction =
-        personEvents
-            .keyBy(EventRow::getPersonId, Types.STRING)
-            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
-            .process(new StreamJourneyFunction(config.journey(), delay, attribution))
-            .returns(TypeInformation.of(JourneyRow.class))
-            .uid("journeys")
-            .name("journeys in event time");
-    DataStream<EventRow> events = journeysWithoutFriction.getSideOutput(Tags.EVENTS);
-    DataStream<LateEventRow> stragglers =
-        journeysWithoutFriction.getSideOutput(StreamJourneyFunction.STRAGGLERS);
+  public Flow.Outputs wire(DataStream<RawRecord> raw, boolean watermarksFromSource) {
+    Flow flow =
+        new Flow(
+            config,
+            timing(),
+            resolver(),
+            settings.allowedLateness(),
+            watermarksFromSource ? null : eventWatermarks());
+    Flow.Outputs o = flow.wire(raw);
     List<DataStream<CountDelta>> counts = new ArrayList<>();
-    counts.addAll(
-        List.of(
-            count(raw, Counters.INPUT_RECORDS, 1),
-            count(deadLetters, Counters.DEAD_LETTERS, 1),
-            count(late, Counters.LATE_EVENTS, 1),
-            count(unique, Counters.ACCEPTED_EVENTS, 1),
-            count(unique.getSideOutput(StreamDedupFunction.DUPLICATE_IDS), Counters.DUPLICATES, 1),
-            count(stragglers, Counters.LATE_EVENTS + "_stragglers", 1),
-            count(stragglers, Counters.ACCEPTED_EVENTS + "_stragglers", -1)));
-
-    DataStream<PatternMatch> matches =
-        PatternStage.matchesInTime(events, config.patterns())
-            .keyBy(m -> m.personId, Types.STRING)
-            .connect(maxEventTime.broadcast(Tags.END_OF_INPUT))
-            .process(new StreamConfirmAbsenceFunction(delay))
-            .returns(TypeInformation.of(PatternMatch.class))
-            .uid("confirm-absence")
-            .name("confirm absences");
-    DataStream<JourneyMatchRow> journeyMatches = BackfillPipeline.journeyMatchRows(matches);
-    DataStream<FrictionRow> friction = BackfillPipeline.frictionRows(matches);
-    DataStream<JourneyRow> journeys =
-        journeysWithoutFriction
-            .keyBy(JourneyRow::getJourneyId, Types.STRING)
-            .connect(friction.keyBy(FrictionRow::getJourneyId, Types.STRING))
-            .process(new StreamFrictionCountFunction(delay, frictionHorizon()))
-            .returns(TypeInformation.of(JourneyRow.class))
-            .uid("friction-count")
-            .name("friction count per journey");
-
-    DataStream<String> alerts =
-        events
-            .map(PersonChannel::of)
-            .returns(TypeInformation.of(PersonChannel.class))
-            .name("person and channel")
-            .keyBy(c -> c.personId, Types.STRING)
-            .connect(matches.keyBy(m -> m.personId, Types.STRING))
-            .process(new AlertFunction(config.journey().maxDuration()))
-            .returns(Types.STRING)
-            .uid("alerts")
-            .name("alerts with recent channels");
-
-    AttributionStage.Streams attributionStreams =
-        AttributionStage.wire(
-            journeysWithoutFriction.getSideOutput(Tags.JOURNEY_PATHS),
-            config.attribution(),
-            config.attributionWindows(),
-            WindowClose.after(
-                config.attributionWindows(), delay.plus(config.journey().inactivityGap())));
-    Streams streams =
-        new Streams(
-            new BackfillPipeline.Streams(
-                events,
-                journeys,
-                journeyMatches,
-                friction,
-                attributionStreams.attribution(),
-                attributionStreams.channels(),
-                merges,
-                deadLetters),
-            late.union(stragglers),
-            alerts);
-    counts.addAll(
-        List.of(
-            count(events, TABLE_ROWS + "events", 1),
-            count(journeys, TABLE_ROWS + "journeys", 1),
-            count(journeyMatches, TABLE_ROWS + "journey_matches", 1),
-            count(friction, TABLE_ROWS + "friction", 1),
-            count(attributionStreams.attribution(), TABLE_ROWS + "attribution", 1),
-            count(attributionStreams.channels(), TABLE_ROWS + "attribution_channel", 1),
-            count(merges, TABLE_ROWS + "identity_merges", 1),
-            count(deadLetters, TABLE_ROWS + "dead_letters", 1),
-            count(streams.lateEvents(), TABLE_ROWS + "late_events", 1),
-            count(alerts, "alerts", 1)));
+    counts.add(count(o.raw(), Counters.INPUT_RECORDS, 1));
+    counts.add(count(o.deadLetters(), Counters.DEAD_LETTERS, 1));
+    counts.add(count(o.lateEvents(), Counters.LATE_EVENTS, 1));
+    counts.add(count(o.accepted(), Counters.ACCEPTED_EVENTS, 1));
+    counts.add(count(o.duplicates(), Counters.DUPLICATES, 1));
+    counts.add(count(o.stragglers(), Counters.LATE_EVENTS + "_stragglers", 1));
+    counts.add(count(o.stragglers(), Counters.ACCEPTED_EVENTS + "_stragglers", -1));
+    counts.add(count(o.events(), TABLE_ROWS + "events", 1));
+    counts.add(count(o.journeys(), TABLE_ROWS + "journeys", 1));
+    counts.add(count(o.journeyMatches(), TABLE_ROWS + "journey_matches", 1));
+    counts.add(count(o.friction(), TABLE_ROWS + "friction", 1));
+    for (int i = 0; i < o.attribution().size(); i++) {
+      counts.add(count(o.attribution().get(i), TABLE_ROWS + "attribution", 1, "_" + i));
+    }
+    if (o.attributionChannel() != null) {
+      counts.add(count(o.attributionChannel(), TABLE_ROWS + "attribution_channel", 1));
+    }
+    for (int i = 0; i < o.identityMerges().size(); i++) {
+      counts.add(count(o.identityMerges().get(i), TABLE_ROWS + "identity_merges", 1, "_" + i));
+    }
+    counts.add(count(o.deadLetters(), TABLE_ROWS + "dead_letters", 1));
+    counts.add(count(o.lateEvents(), TABLE_ROWS + "late_events", 1));
+    counts.add(count(o.stragglers(), TABLE_ROWS + "late_events", 1, "_stragglers"));
+    counts.add(count(o.alerts(), "alerts", 1));
     summary(counts);
-    return streams;
+    return o;
   }
 
-  /** The prefix of the counters of rows written per table. */
-  static final String TABLE_ROWS = "rows_";
+  /** The live identity resolver. */
+  static IdentityResolver resolver() {
+    return new LiveResolver();
+  }
 
-  private static <T> DataStream<CountDelta> count(DataStream<T> s, String uid, long step) {
-    String counter = uid.replace("_stragglers", "");
+  private static <T> DataStream<CountDelta> count(DataStream<T> s, String counter, long step) {
+    return count(s, counter, step, "");
+  }
+
+  private static <T> DataStream<CountDelta> count(
+      DataStream<T> s, String counter, long step, String part) {
+    String uid = counter + part;
     return s.transform(
             "count " + uid,
             TypeInformation.of(CountDelta.class),
-            new CountingOperator<T>(counter, step))
+            new CountingOperator<T>(counter.replace("_stragglers", ""), step))
         .uid("count-" + uid)
         .name("count " + uid);
   }
@@ -306,15 +162,13 @@ public final class StreamPipeline {
   }
 
   /** Writes the tables as Parquet under {@code dir}, committed on checkpoints. */
-  public static void sinkParquet(Streams s, String dir) {
-    BackfillPipeline.sinkParquet(
-        s.tables(),
-        dir,
-        d -> d.getEventTime() != null ? d.getEventTime() : java.time.Instant.now());
-    s.lateEvents()
-        .sinkTo(
-            ParquetSinks.sink(dir, "late_events", LateEventRow.class, LateEventRow::getEventTime))
-        .uid("sink-late-events")
-        .name("late_events parquet");
+  public static void sinkParquet(Flow.Outputs o, String dir) {
+    Sinks.parquet(
+        o, dir, d -> d.getEventTime() != null ? d.getEventTime() : java.time.Instant.now());
+  }
+
+  /** How long the de-duplication remembers an event id, as given. */
+  Duration dedupTtl() {
+    return settings.dedupTtl();
   }
 }

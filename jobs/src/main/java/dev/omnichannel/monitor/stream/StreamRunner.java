@@ -3,11 +3,13 @@ package dev.omnichannel.monitor.stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.flow.Alert;
+import dev.omnichannel.monitor.flow.Flow;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +62,7 @@ public final class StreamRunner {
       List<String> arguments) {}
 
   /** The job's environment with checkpointing and restarts configured. */
-  public static StreamExecutionEnvironment environment(BackfillConfig config, Run run) {
+  public static StreamExecutionEnvironment environment(FlowConfig config, Run run) {
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, run.checkpointInterval());
@@ -87,9 +89,9 @@ public final class StreamRunner {
   }
 
   /** Wires the job on {@code env}: source, pipeline, sinks. */
-  public static StreamPipeline.Streams wire(
+  public static Flow.Outputs wire(
       StreamExecutionEnvironment env,
-      BackfillConfig config,
+      FlowConfig config,
       StreamSettings settings,
       KafkaOptions kafka,
       Run run) {
@@ -98,7 +100,7 @@ public final class StreamRunner {
         env.fromSource(KafkaSources.source(kafka), pipeline.sourceWatermarks(), "kafka")
             .uid("source-kafka")
             .name("read Kafka");
-    StreamPipeline.Streams streams = pipeline.wire(raw, true);
+    Flow.Outputs streams = pipeline.wire(raw, true);
     StreamPipeline.sinkParquet(streams, Path.of(config.output()).toUri().toString());
     if (run.alertsTopic() != null) {
       streams
@@ -109,7 +111,6 @@ public final class StreamRunner {
     }
     if (run.deadLetterTopic() != null) {
       streams
-          .tables()
           .deadLetters()
           .map(StreamRunner::deadLetterJson)
           .name("dead letters as JSON")
@@ -122,8 +123,7 @@ public final class StreamRunner {
 
   /** Runs the job until it ends (a bounded read) or is stopped. */
   public static JobExecutionResult run(
-      BackfillConfig config, StreamSettings settings, KafkaOptions kafka, Run run)
-      throws Exception {
+      FlowConfig config, StreamSettings settings, KafkaOptions kafka, Run run) throws Exception {
     StreamExecutionEnvironment env = environment(config, run);
     wire(env, config, settings, kafka, run);
     return env.execute("omnichannel-monitor stream " + config.runId());

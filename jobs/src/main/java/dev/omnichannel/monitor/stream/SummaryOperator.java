@@ -1,8 +1,8 @@
 package dev.omnichannel.monitor.stream;
 
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
-import dev.omnichannel.monitor.pipeline.Counters;
-import dev.omnichannel.monitor.pipeline.RunSummary;
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.flow.Table;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.HashMap;
@@ -107,10 +107,9 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     s.accounting.duplicates = counts.getOrDefault(Counters.DUPLICATES, 0L);
     s.accounting.lateEvents = counts.getOrDefault(Counters.LATE_EVENTS, 0L);
     s.accounting.deadLetters = counts.getOrDefault(Counters.DEAD_LETTERS, 0L);
-    for (String table : BackfillPipeline.TABLES) {
+    for (String table : Table.allTables()) {
       s.tables.put(table, 0L);
     }
-    s.tables.put("late_events", 0L);
     counts.entrySet().stream()
         .filter(e -> e.getKey().startsWith(StreamPipeline.TABLE_ROWS))
         .sorted(Map.Entry.comparingByKey())

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
 import dev.omnichannel.monitor.testing.Duck;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +103,7 @@ class ReplayDaysITCase {
   /** SHA-256 of every Parquet file, by path relative to the output ({@code table/dt=.../file}). */
   private static Map<String, String> checksums(Path root) throws Exception {
     Map<String, String> sums = new TreeMap<>();
-    for (String table : BackfillPipeline.TABLES) {
+    for (String table : Table.backfillTables()) {
       Path t = root.resolve(table);
       if (!Files.isDirectory(t)) {
         continue;
@@ -217,7 +217,9 @@ class ReplayDaysITCase {
 
   @Test
   void partitionsOutsideTheReplayedDaysShouldBeByteIdentical() {
-    assertThat(outside(before)).hasSize(31);
+    // The main tables have files outside the window (attribution from two operators).
+    assertThat(outside(before).keySet().stream().map(k -> k.substring(0, k.indexOf('/'))))
+        .contains("events", "journeys", "attribution");
     assertThat(outside(after)).isEqualTo(outside(before));
   }
 

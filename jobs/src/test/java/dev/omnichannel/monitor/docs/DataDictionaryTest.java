@@ -2,7 +2,7 @@ package dev.omnichannel.monitor.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
+import dev.omnichannel.monitor.flow.Table;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class DataDictionaryTest {
 
   @Test
   void theDictionaryShouldCoverEveryTableTheJobWrites() {
-    List<String> tables = new ArrayList<>(BackfillPipeline.TABLES);
+    List<String> tables = new ArrayList<>(Table.backfillTables());
     tables.add("late_events"); // stream mode only
     assertThat(DataDictionary.TABLES.stream().map(DataDictionary.Table::name))
         .containsExactlyInAnyOrderElementsOf(tables);

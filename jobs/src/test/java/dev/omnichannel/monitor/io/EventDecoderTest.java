@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import static dev.omnichannel.monitor.event.EventRows.channelEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.Channel;
@@ -28,7 +29,7 @@ class EventDecoderTest {
   void shouldDecodeTheDesignExample() {
     DecodeResult r = decoder.decode(GOOD);
     assertThat(r.isAccepted()).isTrue();
-    ChannelEvent e = r.event();
+    ChannelEvent e = channelEvent(r.event());
     assertThat(e.getEventId()).isEqualTo("e1");
     assertThat(e.getEventTime()).isEqualTo(Instant.parse("2026-01-05T10:00:00Z"));
     assertThat(e.getChannel()).isEqualTo(Channel.WEB);
@@ -42,10 +43,11 @@ class EventDecoderTest {
   @Test
   void shouldAcceptEpochMillisAndIsoInstants() {
     DecodeResult millis = decoder.decode(GOOD.replace("\"2026-01-05T10:00:00Z\"", "1767607200000"));
-    assertThat(millis.event().getEventTime()).isEqualTo(Instant.parse("2026-01-05T10:00:00Z"));
+    assertThat(channelEvent(millis.event()).getEventTime())
+        .isEqualTo(Instant.parse("2026-01-05T10:00:00Z"));
     DecodeResult iso =
         decoder.decode(GOOD.replace("2026-01-05T10:00:00Z", "2026-01-05T10:00:00.123Z"));
-    assertThat(iso.event().getEventTime().toEpochMilli()).isEqualTo(1767607200123L);
+    assertThat(channelEvent(iso.event()).getEventTime().toEpochMilli()).isEqualTo(1767607200123L);
   }
 
   @Test
@@ -55,7 +57,7 @@ class EventDecoderTest {
             "[{\"namespace\":\"cookie_id\",\"value\":\"c-81\"}]",
             "[{\"namespace\":\"email\",\"value\":\" Jane.Doe@Example.COM \"},"
                 + "{\"namespace\":\"phone\",\"value\":\"+1 (555) 010-1234\"}]");
-    ChannelEvent e = decoder.decode(line).event();
+    ChannelEvent e = channelEvent(decoder.decode(line).event());
     assertThat(e.getIdentities())
         .containsExactly(
             new Identity("email", pseudonymiser.hmacHex("jane.doe@example.com")),
@@ -66,9 +68,10 @@ class EventDecoderTest {
   @Test
   void shouldMapUnknownEnumsToOtherAndKeepTheOriginal() {
     ChannelEvent e =
-        decoder
-            .decode(GOOD.replace("\"WEB\"", "\"SMART_TV\"").replace("PRODUCT_VIEW", "HOVER"))
-            .event();
+        channelEvent(
+            decoder
+                .decode(GOOD.replace("\"WEB\"", "\"SMART_TV\"").replace("PRODUCT_VIEW", "HOVER"))
+                .event());
     assertThat(e.getChannel()).isEqualTo(Channel.OTHER);
     assertThat(e.getEventType()).isEqualTo(EventType.OTHER);
     assertThat(e.getAttributes())
@@ -79,11 +82,12 @@ class EventDecoderTest {
   @Test
   void shouldDefaultMissingEnumsToOtherWithoutRawValue() {
     ChannelEvent e =
-        decoder
-            .decode(
-                GOOD.replace("\"channel\":\"WEB\",", "")
-                    .replace("\"event_type\":\"PRODUCT_VIEW\",", ""))
-            .event();
+        channelEvent(
+            decoder
+                .decode(
+                    GOOD.replace("\"channel\":\"WEB\",", "")
+                        .replace("\"event_type\":\"PRODUCT_VIEW\",", ""))
+                .event());
     assertThat(e.getChannel()).isEqualTo(Channel.OTHER);
     assertThat(e.getEventType()).isEqualTo(EventType.OTHER);
     assertThat(e.getAttributes()).isEmpty();
@@ -97,7 +101,7 @@ class EventDecoderTest {
             "[{\"namespace\":\"email\",\"value\":\"unknown\"},{\"namespace\":\"customer_id\","
                 + "\"value\":\"0\"},{\"namespace\":\"cookie_id\",\"value\":\"c-81\"},"
                 + "{\"namespace\":\"cookie_id\",\"value\":\"c-81\"}]");
-    assertThat(decoder.decode(line).event().getIdentities())
+    assertThat(channelEvent(decoder.decode(line).event()).getIdentities())
         .containsExactly(new Identity("cookie_id", "c-81"));
   }
 

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import static dev.omnichannel.monitor.event.EventRows.channelEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.Channel;
@@ -17,7 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -99,7 +108,7 @@ class EventFileFormatTest {
             ValidationRules.defaults(),
             new dev.omnichannel.monitor.identity.Pseudonymiser(
                 "k".repeat(16).getBytes(StandardCharsets.UTF_8)));
-    ChannelEvent back = decoder.decode(records.get(0)).event();
+    ChannelEvent back = channelEvent(decoder.decode(records.get(0)).event());
     assertThat(back.getEventId()).isEqualTo("e1");
     assertThat(back.getEventTime()).isEqualTo(e.getEventTime());
     assertThat(back.getChannel()).isEqualTo(Channel.CHAT);
@@ -130,6 +139,145 @@ class EventFileFormatTest {
     assertThat(rest).hasSize(200);
     assertThat(rest.get(0).payload).isEqualTo("{\"n\":1001}");
     assertThat(rest.get(0).source).endsWith(":1001");
+  }
+
+  @Test
+  void shouldCarryChannelEventsAsDatumsAndRenderOnlyDeadLettersAsJson() throws IOException {
+    Path f = dir.resolve("blocks.avro");
+    List<ChannelEvent> events = new ArrayList<>();
+    for (int i = 1; i <= 300; i++) {
+      events.add(
+          ChannelEvent.newBuilder()
+              .setEventId(String.format("e-%03d", i))
+              .setEventTime(Instant.parse("2026-01-05T10:00:00Z").plusSeconds(i))
+              .setChannel(Channel.values()[i % Channel.values().length])
+              .setEventType(EventType.PURCHASE)
+              .setIdentities(List.of(new Identity(i % 2 == 0 ? "email" : "cookie_id", "v" + i)))
+              .setValue(i % 10 == 0 ? Double.NaN : i * 1.5)
+              .setAttributes(i % 3 == 0 ? Map.of("b", "x", "a", "mail a@b.example") : Map.of())
+              .build());
+    }
+    try (DataFileWriter<ChannelEvent> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
+      w.setCodec(CodecFactory.deflateCodec(1));
+      w.setSyncInterval(2048); // several blocks
+      w.create(ChannelEvent.getClassSchema(), f.toFile());
+      for (ChannelEvent e : events) {
+        w.append(e);
+      }
+    }
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(300);
+    EventDecoder decoder =
+        new EventDecoder(
+            ValidationRules.defaults(),
+            new dev.omnichannel.monitor.identity.Pseudonymiser(
+                "k".repeat(16).getBytes(StandardCharsets.UTF_8)));
+    LegacyEventDecoder legacy =
+        new LegacyEventDecoder(
+            ValidationRules.defaults(),
+            new dev.omnichannel.monitor.identity.Pseudonymiser(
+                "k".repeat(16).getBytes(StandardCharsets.UTF_8)));
+    List<String> rendered = new ArrayList<>();
+    try (DataFileReader<GenericRecord> r =
+        new DataFileReader<>(f.toFile(), new GenericDatumReader<>())) {
+      GenericRecord reuse = null;
+      while (r.hasNext()) {
+        reuse = r.next(reuse);
+        rendered.add(AvroJson.render(reuse)); // what the reader gave as the payload before
+      }
+    }
+    for (int i = 0; i < 300; i++) {
+      RawRecord r = records.get(i);
+      assertThat(r.source).isEqualTo(f + ":" + (i + 1));
+      assertThat(r.payload).isNull();
+      assertThat(r.avro).isEqualTo(KafkaRecordFormat.encode(events.get(i)));
+      assertThat(r.payloadText()).isEqualTo(rendered.get(i));
+      DecodeResult d = decoder.decode(r);
+      DecodeEquivalenceTest.assertSame(r.source, d, legacy.decode(rendered.get(i)));
+      assertThat(d.isAccepted()).isEqualTo((i + 1) % 10 != 0);
+    }
+    List<RawRecord> rest = readAll(f, 250);
+    assertThat(rest).extracting(r -> r.source).startsWith(f + ":251").hasSize(50);
+    assertThat(rest.get(0).avro).isEqualTo(records.get(250).avro);
+  }
+
+  @Test
+  void shouldReadAnAvroFileOfAnotherSchemaAsJsonText() throws IOException {
+    Schema identity =
+        SchemaBuilder.record("Identity")
+            .fields()
+            .requiredString("namespace")
+            .requiredString("value")
+            .endRecord();
+    Schema v0 =
+        SchemaBuilder.record("ChannelEvent")
+            .namespace("legacy")
+            .fields()
+            .requiredString("event_id")
+            .requiredString("event_time")
+            .name("identities")
+            .type()
+            .array()
+            .items(identity)
+            .noDefault()
+            .optionalString("channel")
+            .endRecord();
+    Path f = dir.resolve("v0.avro");
+    try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(v0))) {
+      w.create(v0, f.toFile());
+      GenericRecord id = new GenericData.Record(identity);
+      id.put("namespace", "cookie_id");
+      id.put("value", "c-1");
+      GenericRecord e = new GenericData.Record(v0);
+      e.put("event_id", "old-1");
+      e.put("event_time", "2026-01-05T10:00:00Z");
+      e.put("identities", List.of(id));
+      e.put("channel", "web");
+      w.append(e);
+    }
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).avro).isNull();
+    assertThat(records.get(0).payload)
+        .isEqualTo(
+            "{\"event_id\": \"old-1\", \"event_time\": \"2026-01-05T10:00:00Z\", \"identities\":"
+                + " [{\"namespace\": \"cookie_id\", \"value\": \"c-1\"}], \"channel\": \"web\"}");
+    DecodeResult d =
+        new EventDecoder(
+                ValidationRules.defaults(),
+                new dev.omnichannel.monitor.identity.Pseudonymiser(
+                    "k".repeat(16).getBytes(StandardCharsets.UTF_8)))
+            .decode(records.get(0));
+    assertThat(d.isAccepted()).as(d.reason()).isTrue();
+    assertThat(d.event().channel()).isEqualTo("WEB");
+    assertThat(d.event().eventTime).isEqualTo(1767607200000L);
+  }
+
+  @Test
+  void shouldCountACorruptDatumOnceAfterTheRecordsBeforeIt() throws IOException {
+    Path f = dir.resolve("corrupt-datum.avro");
+    try (DataFileWriter<ChannelEvent> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
+      w.create(ChannelEvent.getClassSchema(), f.toFile());
+      for (int i = 1; i <= 50; i++) {
+        w.append(
+            ChannelEvent.newBuilder(KafkaRecordFormatTest.minimal())
+                .setEventId(String.format("e-%03d", i))
+                .build());
+      }
+    }
+    byte[] bytes = Files.readAllBytes(f);
+    int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("e-030");
+    assertThat(bytes[at - 1]).isEqualTo((byte) 10); // the length of "e-030", zig-zag
+    bytes[at - 1] = 0x7F; // a negative length
+    Files.write(f, bytes);
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(30);
+    assertThat(records.subList(0, 29)).extracting(r -> r.readError).containsOnlyNulls();
+    assertThat(records.get(29).source).isEqualTo(f + ":30");
+    assertThat(records.get(29).readError)
+        .startsWith("malformed_record: undecodable Avro data: length -64 with");
   }
 
   private static List<RawRecord> readAll(Path f, long skip) throws IOException {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.cli.Main;
+import dev.omnichannel.monitor.flow.DecodeFunction;
+import dev.omnichannel.monitor.flow.LocalFlink;
+import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.generate.GroundTruth;
-import dev.omnichannel.monitor.pipeline.DecodeFunction;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
-import dev.omnichannel.monitor.pipeline.Tags;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -129,7 +129,10 @@ class KafkaIngestITCase {
         continue;
       }
       String id = new String(rec.key(), StandardCharsets.UTF_8);
-      assertThat(format.read(rec.topic(), rec.partition(), rec.offset(), null, rec.value()).payload)
+      assertThat(
+              format
+                  .read(rec.topic(), rec.partition(), rec.offset(), null, rec.value())
+                  .payloadText())
           .contains("\"event_id\": \"" + id + "\"");
       assertThat(id).as(source).isGreaterThan(lastId.getOrDefault(rec.partition(), ""));
       lastId.put(rec.partition(), id);
@@ -305,13 +308,13 @@ class KafkaIngestITCase {
             .withGroupId(group)
             .withStartingOffsets("committed")
             .withBounded(true);
-    SingleOutputStreamOperator<ChannelEvent> events =
+    SingleOutputStreamOperator<dev.omnichannel.monitor.event.Event> events =
         env.fromSource(KafkaSources.source(options), WatermarkStrategy.noWatermarks(), "kafka")
             .process(
                 new DecodeFunction(ValidationRules.defaults(), KEY, Long.MIN_VALUE, Long.MAX_VALUE))
             .name("decode");
     DataStream<String> accepted =
-        events.map(e -> "E\t" + e.getEventId()).returns(Types.STRING).name("events");
+        events.map(e -> "E\t" + e.eventId).returns(Types.STRING).name("events");
     DataStream<String> dead =
         events
             .getSideOutput(Tags.DEAD_LETTERS)

@@ -2,16 +2,15 @@ package dev.omnichannel.monitor.patterns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.omnichannel.monitor.avro.EventRow;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.event.EventTypeInfo;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -20,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every built-in pattern, compiled to Flink CEP, against hand-written event lists: a positive case,
- * the nearest negative cases (a step missing, the wrong channel, just outside the window, exactly
- * at the boundary) and noise. Each case is one person; one CEP job per pattern and execution mode
- * (BATCH and STREAMING must agree).
+ * Every built-in pattern, compiled to Flink CEP and run by the pattern stage, against hand-written
+ * event lists: a positive case, the nearest negative cases (a step missing, the wrong channel, just
+ * outside the window, exactly at the boundary) and noise. Each case is one person; one job per
+ * pattern and execution mode (BATCH and STREAMING must agree).
  */
 class BuiltinPatternsTest {
   @RegisterExtension
@@ -33,7 +32,7 @@ class BuiltinPatternsTest {
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
               .setConfiguration(
-                  dev.omnichannel.monitor.pipeline.LocalFlink.loopback(
+                  dev.omnichannel.monitor.flow.LocalFlink.loopback(
                       new org.apache.flink.configuration.Configuration()))
               .build());
 
@@ -43,32 +42,30 @@ class BuiltinPatternsTest {
   static final long D = 24 * H;
 
   /** An event at {@code T0 + offset}. */
-  static EventRow ev(String id, long offset, String channel, String type) {
-    return EventRow.newBuilder()
-        .setEventId(id)
-        .setEventTime(Instant.ofEpochMilli(T0 + offset))
-        .setChannel(channel)
-        .setEventType(type)
-        .setIdentities(new ArrayList<>())
-        .setAttributes(new HashMap<>())
-        .setPersonId("")
-        .build();
+  static Event ev(String id, long offset, String channel, String type) {
+    Event e = new Event();
+    e.eventId = id;
+    e.eventTime = T0 + offset;
+    e.channel = (byte) Event.channelOrdinal(channel);
+    e.eventType = (byte) Event.eventTypeOrdinal(type);
+    e.personId = "";
+    return e;
   }
 
-  static EventRow contact(String id, long offset, String channel) {
+  static Event contact(String id, long offset, String channel) {
     return ev(id, offset, channel, "CONTACT_START");
   }
 
-  static EventRow with(EventRow e, String topic, String outcome, Double sentiment) {
-    e.setTopic(topic);
-    e.setOutcome(outcome);
-    e.setSentiment(sentiment);
+  static Event with(Event e, String topic, String outcome, Double sentiment) {
+    e.topic = topic;
+    e.outcome = outcome;
+    e.sentiment = sentiment == null ? Double.NaN : sentiment;
     return e;
   }
 
   /** Runs one pattern over the cases (one person each); returns the matched event ids per case. */
   static Map<String, List<List<String>>> run(
-      String pattern, Map<String, List<EventRow>> cases, long endOfInput) throws Exception {
+      String pattern, Map<String, List<Event>> cases, long endOfInput) throws Exception {
     Map<String, List<List<String>>> batch =
         run(pattern, cases, endOfInput, RuntimeExecutionMode.BATCH);
     Map<String, List<List<String>>> streaming =
@@ -78,25 +75,25 @@ class BuiltinPatternsTest {
   }
 
   static Map<String, List<List<String>>> run(
-      String pattern, Map<String, List<EventRow>> cases, long endOfInput, RuntimeExecutionMode mode)
+      String pattern, Map<String, List<Event>> cases, long endOfInput, RuntimeExecutionMode mode)
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setRuntimeMode(mode);
     env.setParallelism(2);
-    List<EventRow> all = new ArrayList<>();
+    List<Event> all = new ArrayList<>();
     cases.forEach(
         (person, events) ->
             events.forEach(
                 e -> {
-                  EventRow copy = EventRow.newBuilder(e).build();
-                  copy.setPersonId(person);
+                  Event copy = e.copy();
+                  copy.personId = person;
                   all.add(copy);
                 }));
     PatternCatalogue catalogue = PatternCatalogue.builtin().only(pattern);
     Map<String, List<List<String>>> found = new TreeMap<>();
     cases.keySet().forEach(k -> found.put(k, new ArrayList<>()));
     try (CloseableIterator<PatternMatch> it =
-        PatternStage.matches(env.fromData(all, TypeInformation.of(EventRow.class)), catalogue)
+        PatternStage.matches(env.fromData(all, EventTypeInfo.INSTANCE), catalogue)
             .executeAndCollect()) {
       while (it.hasNext()) {
         PatternMatch m = it.next();
@@ -109,7 +106,7 @@ class BuiltinPatternsTest {
     return found;
   }
 
-  static Map<String, List<List<String>>> run(String pattern, Map<String, List<EventRow>> cases)
+  static Map<String, List<List<String>>> run(String pattern, Map<String, List<Event>> cases)
       throws Exception {
     return run(pattern, cases, T0 + 365 * D);
   }
@@ -124,7 +121,7 @@ class BuiltinPatternsTest {
 
   @Test
   void browseAbandonChatPurchase() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -207,7 +204,7 @@ class BuiltinPatternsTest {
 
   @Test
   void researchOnlineBuyOffline() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -238,7 +235,7 @@ class BuiltinPatternsTest {
 
   @Test
   void showrooming() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -267,7 +264,7 @@ class BuiltinPatternsTest {
 
   @Test
   void emailRecovery() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -312,7 +309,7 @@ class BuiltinPatternsTest {
 
   @Test
   void repeatContact() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -354,7 +351,7 @@ class BuiltinPatternsTest {
 
   @Test
   void failedSelfService() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -381,7 +378,7 @@ class BuiltinPatternsTest {
 
   @Test
   void channelHop() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -416,7 +413,7 @@ class BuiltinPatternsTest {
 
   @Test
   void unresolvedContact() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -452,7 +449,7 @@ class BuiltinPatternsTest {
 
   @Test
   void postPurchaseContact() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(
@@ -489,7 +486,7 @@ class BuiltinPatternsTest {
 
   @Test
   void negativeSentiment() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put("at-boundary", List.of(with(contact("c", 0, "CHAT"), "billing", "RESOLVED", -0.5)));
     c.put("just-above", List.of(with(contact("c", 0, "CHAT"), "billing", "RESOLVED", -0.49)));
     c.put(
@@ -511,7 +508,7 @@ class BuiltinPatternsTest {
 
   @Test
   void errorThenAbandon() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put("positive", List.of(ev("err", 0, "WEB", "ERROR"), ev("noise", MIN, "WEB", "PAGE_VIEW")));
     c.put("bought-at-1h", List.of(ev("err", 0, "WEB", "ERROR"), ev("buy", H, "WEB", "PURCHASE")));
     c.put(
@@ -527,7 +524,7 @@ class BuiltinPatternsTest {
 
   @Test
   void cartAbandonedIncludingTheEndOfInput() throws Exception {
-    Map<String, List<EventRow>> c = new LinkedHashMap<>();
+    Map<String, List<Event>> c = new LinkedHashMap<>();
     c.put(
         "positive",
         List.of(ev("atc", 0, "WEB", "ADD_TO_CART"), ev("noise", H, "WEB", "PAGE_VIEW")));
@@ -550,8 +547,7 @@ class BuiltinPatternsTest {
     assertThat(f.get("two-carts")).isEqualTo(none());
 
     // At the end of a bounded input, an absence is confirmed only once its window has passed.
-    Map<String, List<EventRow>> end =
-        Map.of("late-cart", List.of(ev("atc", 0, "WEB", "ADD_TO_CART")));
+    Map<String, List<Event>> end = Map.of("late-cart", List.of(ev("atc", 0, "WEB", "ADD_TO_CART")));
     assertThat(run("CART_ABANDONED", end, T0 + 72 * H - 1).get("late-cart")).isEqualTo(none());
     assertThat(run("CART_ABANDONED", end, T0 + 72 * H).get("late-cart")).isEqualTo(one("atc"));
   }

@@ -12,6 +12,7 @@ import dev.omnichannel.monitor.attribution.PathStat;
 import dev.omnichannel.monitor.attribution.RuleBasedModel;
 import dev.omnichannel.monitor.attribution.ShapleyModel;
 import dev.omnichannel.monitor.cli.Main;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.journey.Touch;

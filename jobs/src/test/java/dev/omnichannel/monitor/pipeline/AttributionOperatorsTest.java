@@ -8,6 +8,7 @@ import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
 import dev.omnichannel.monitor.avro.AttributionRow;
+import dev.omnichannel.monitor.flow.*;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

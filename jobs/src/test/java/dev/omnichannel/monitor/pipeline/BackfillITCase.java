@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.cli.Main;
+import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.identity.IdentityKey;
@@ -442,7 +443,7 @@ class BackfillITCase {
 
   private Map<String, List<List<Object>>> snapshot(Path out) throws Exception {
     Map<String, List<List<Object>>> tables = new TreeMap<>();
-    for (String t : BackfillPipeline.TABLES) {
+    for (String t : Table.backfillTables()) {
       tables.put(t, rows("SELECT * FROM " + table(out, t) + " ORDER BY ALL"));
     }
     return tables;
@@ -482,7 +483,7 @@ class BackfillITCase {
     JsonNode s = backfill(out, 2, "--from", from.toString(), "--to", to.toString());
     assertThat(s.get("accounting").get("balanced").asBoolean()).isTrue();
     assertThat(s.get("accounting").get("out_of_range").asLong()).isPositive();
-    for (String t : BackfillPipeline.TABLES) {
+    for (String t : Table.backfillTables()) {
       if (!Files.isDirectory(out.resolve(t))) {
         continue; // no rows of this table in the range
       }

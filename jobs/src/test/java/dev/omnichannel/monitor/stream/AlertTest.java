@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.omnichannel.monitor.avro.EventRow;
-import dev.omnichannel.monitor.avro.Identity;
+import dev.omnichannel.monitor.flow.Alert;
 import dev.omnichannel.monitor.patterns.PatternMatch;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class AlertTest {
@@ -55,40 +49,5 @@ class AlertTest {
         .isEqualTo(Alert.of(match("REPEAT_CONTACT", "e1", "e2"), List.of()).alertId())
         .isNotEqualTo(Alert.of(match("REPEAT_CONTACT", "e1", "e3"), List.of()).alertId())
         .isNotEqualTo(Alert.of(match("CHANNEL_HOP", "e1", "e2"), List.of()).alertId());
-  }
-
-  private static PersonChannel event(String id, String channel) {
-    return PersonChannel.of(
-        EventRow.newBuilder()
-            .setEventId(id)
-            .setEventTime(Instant.ofEpochMilli(1000))
-            .setChannel(channel)
-            .setEventType("PAGE_VIEW")
-            .setIdentities(List.of(new Identity("cookie_id", "c")))
-            .setPersonId("p-1")
-            .build());
-  }
-
-  @Test
-  void shouldAddThePersonsLastChannelsCollapsed() throws Exception {
-    KeyedTwoInputStreamOperatorTestHarness<String, PersonChannel, PatternMatch, String> h =
-        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new AlertFunction(java.time.Duration.ofDays(1)),
-            c -> c.personId,
-            m -> m.personId,
-            Types.STRING);
-    String[] channels = {"EMAIL", "WEB", "WEB", "CHAT", "VOICE", "WEB", "STORE", "STORE"};
-    for (int i = 0; i < channels.length; i++) {
-      h.processElement1(event("e" + i, channels[i]), i);
-    }
-    h.processElement2(match("CHANNEL_HOP", "e1", "e3"), 10);
-    List<Alert> alerts = new ArrayList<>();
-    for (String json : h.extractOutputValues()) {
-      alerts.add(Alert.fromJson(json));
-    }
-    assertThat(alerts).hasSize(1);
-    assertThat(alerts.get(0).recentChannels())
-        .containsExactly("WEB", "CHAT", "VOICE", "WEB", "STORE");
-    h.close();
   }
 }

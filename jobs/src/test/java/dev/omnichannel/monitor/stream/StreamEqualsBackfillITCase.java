@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.io.EventFileFormat;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
 import dev.omnichannel.monitor.testing.Duck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ class StreamEqualsBackfillITCase {
 
   /** Runs the stream pipeline over {@code file} with the given stitch delay. */
   private static void stream(Path file, Path out, Duration stitchDelay) throws Exception {
-    BackfillConfig config =
+    FlowConfig config =
         PipelineOptions.defaults()
             .backfillConfig(
                 List.of(file.toString()),

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.flow.LocalFlink;
+import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
 import dev.omnichannel.monitor.io.RawRecord;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
-import dev.omnichannel.monitor.pipeline.BackfillPipeline;
-import dev.omnichannel.monitor.pipeline.LocalFlink;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamFailuresITCase {
   private static final String KEY = "failures-itcase-hmac-key-0123456789";
   private static final String RUN_ID = "failures";
-  private static final List<String> TABLES = BackfillPipeline.TABLES;
+  private static final List<String> TABLES = Table.backfillTables();
 
   private static final StreamSettings SETTINGS =
       new StreamSettings(
@@ -97,7 +97,7 @@ class StreamFailuresITCase {
     }
   }
 
-  private static BackfillConfig config(Path out) {
+  private static FlowConfig config(Path out) {
     return PipelineOptions.defaults()
         .backfillConfig(
             List.of(), out, null, null, 2, KEY.getBytes(StandardCharsets.UTF_8), RUN_ID);
@@ -119,7 +119,7 @@ class StreamFailuresITCase {
    * between the Kafka source and the pipeline.
    */
   private StreamExecutionEnvironment job(Path out, String groupId, StreamRunner.Run run) {
-    BackfillConfig config = config(out);
+    FlowConfig config = config(out);
     StreamExecutionEnvironment env = StreamRunner.environment(config, run);
     StreamPipeline pipeline = new StreamPipeline(config, SETTINGS, run.arguments());
     DataStream<RawRecord> raw =

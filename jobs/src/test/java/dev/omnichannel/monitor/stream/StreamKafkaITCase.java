@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.cli.Main;
+import dev.omnichannel.monitor.flow.Alert;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;

@@ -7,9 +7,9 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.cli.PipelineOptions;
+import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
-import dev.omnichannel.monitor.pipeline.BackfillConfig;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class StreamLateDataITCase {
       String runId,
       StreamSettings settings)
       throws Exception {
-    BackfillConfig config =
+    FlowConfig config =
         PipelineOptions.defaults()
             .backfillConfig(
                 List.of(),

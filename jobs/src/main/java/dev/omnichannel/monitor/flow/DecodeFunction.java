@@ -1,0 +1,83 @@
+package dev.omnichannel.monitor.flow;
+
+import dev.omnichannel.monitor.avro.DeadLetterRow;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.identity.Pseudonymiser;
+import dev.omnichannel.monitor.io.DecodeResult;
+import dev.omnichannel.monitor.io.EventDecoder;
+import dev.omnichannel.monitor.io.PayloadRedactor;
+import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.io.ValidationRules;
+import java.time.Instant;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decodes raw records. In: {@link RawRecord}. Out: pseudonymised {@link Event}s inside the read
+ * window; rejected records go to the {@link Tags#DEAD_LETTERS} side output with their source,
+ * reason and redacted payload; valid records outside the read window are counted as out of range
+ * and dropped. Stateless.
+ */
+public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
+  private final ValidationRules rules;
+  private final byte[] hmacKey;
+  private final long readFrom;
+  private final long readTo;
+
+  private transient EventDecoder decoder;
+  private transient PayloadRedactor redactor;
+  private transient LongCounter input;
+  private transient LongCounter dead;
+  private transient LongCounter outOfRange;
+
+  /**
+   * @param readFrom first event time read, inclusive (Long.MIN_VALUE for no bound)
+   * @param readTo last event time read, exclusive (Long.MAX_VALUE for no bound)
+   */
+  public DecodeFunction(ValidationRules rules, byte[] hmacKey, long readFrom, long readTo) {
+    this.rules = rules;
+    this.hmacKey = hmacKey.clone();
+    this.readFrom = readFrom;
+    this.readTo = readTo;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    decoder = new EventDecoder(rules, new Pseudonymiser(hmacKey));
+    redactor = new PayloadRedactor(new Pseudonymiser(hmacKey));
+    input = getRuntimeContext().getLongCounter(Counters.INPUT_RECORDS);
+    dead = getRuntimeContext().getLongCounter(Counters.DEAD_LETTERS);
+    outOfRange = getRuntimeContext().getLongCounter(Counters.OUT_OF_RANGE);
+  }
+
+  @Override
+  public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
+    input.add(1);
+    DecodeResult r = decoder.decode(raw);
+    Long time = r.eventTime();
+    if (time != null && (time < readFrom || time >= readTo)) {
+      outOfRange.add(1);
+      return;
+    }
+    if (r.isAccepted()) {
+      out.collect(r.event());
+      return;
+    }
+    dead.add(1);
+    String payload = raw.payloadText();
+    if (payload.length() > RawRecord.MAX_PAYLOAD) {
+      payload = payload.substring(0, RawRecord.MAX_PAYLOAD);
+    }
+    ctx.output(
+        Tags.DEAD_LETTERS,
+        DeadLetterRow.newBuilder()
+            .setSource(raw.source)
+            .setReason(r.reason())
+            .setPayload(redactor.redact(payload))
+            .setEventId(r.eventId())
+            .setEventTime(time == null ? null : Instant.ofEpochMilli(time))
+            .build());
+  }
+}

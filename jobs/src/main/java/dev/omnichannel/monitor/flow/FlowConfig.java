@@ -1,0 +1,86 @@
+package dev.omnichannel.monitor.flow;
+
+import dev.omnichannel.monitor.attribution.AttributionSettings;
+import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.io.ValidationRules;
+import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.patterns.PatternCatalogue;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a backfill run needs, already validated by the CLI.
+ *
+ * @param inputs event files to read (resolved, sorted)
+ * @param output output directory (absolute)
+ * @param from first UTC day of the range, inclusive; null for the span of the data
+ * @param to last UTC day of the range, inclusive; null for the span of the data
+ * @param parallelism Flink parallelism
+ * @param hmacKey key for pseudonymising email and phone
+ * @param validation input validation rules
+ * @param journey journey and touch rules
+ * @param namespaceLimits identities per person, per namespace
+ * @param patterns the pattern catalogue in force
+ * @param attribution the attribution models and their parameters
+ * @param attributionWindow the windows the data-driven models are solved over
+ * @param runId id of this run (names the staging folder and the run summary)
+ */
+public record FlowConfig(
+    List<String> inputs,
+    String output,
+    LocalDate from,
+    LocalDate to,
+    int parallelism,
+    byte[] hmacKey,
+    ValidationRules validation,
+    JourneyConfig journey,
+    Map<String, Integer> namespaceLimits,
+    PatternCatalogue patterns,
+    AttributionSettings attribution,
+    AttributionWindows.Kind attributionWindow,
+    String runId)
+    implements Serializable {
+
+  public FlowConfig {
+    inputs = List.copyOf(inputs);
+    namespaceLimits = new TreeMap<>(namespaceLimits);
+    if (from != null && to != null && to.isBefore(from)) {
+      throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("--parallelism must be at least 1, got " + parallelism);
+    }
+  }
+
+  /** First event time read: {@code from} minus the journey max duration, as context. */
+  public long readFrom() {
+    if (from == null) {
+      return Long.MIN_VALUE;
+    }
+    return from.atStartOfDay(ZoneOffset.UTC)
+        .toInstant()
+        .minus(journey.maxDuration())
+        .toEpochMilli();
+  }
+
+  /** First event time not read: the start of the day after {@code to}. */
+  public long readTo() {
+    return to == null
+        ? Long.MAX_VALUE
+        : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+
+  /** The attribution windows of this run. */
+  public AttributionWindows attributionWindows() {
+    return new AttributionWindows(attributionWindow, from, to);
+  }
+
+  /** The end of input for journey closing when bounded by {@code --to}; null otherwise. */
+  public Long fixedEndOfInput() {
+    return to == null ? null : readTo();
+  }
+}

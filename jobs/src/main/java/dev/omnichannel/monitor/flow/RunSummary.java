@@ -1,0 +1,128 @@
+package dev.omnichannel.monitor.flow;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run summary written to {@code <output>/_runs/<run_id>.json}: what ran, on what, and where
+ * every input record went. {@link Accounting#balanced()} is the "nothing lost silently" identity.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "run_id",
+  "mode",
+  "checkpoint_id",
+  "status",
+  "arguments",
+  "started_at",
+  "ended_at",
+  "duration_ms",
+  "range",
+  "accounting",
+  "tables",
+  "persons",
+  "journeys_by_status",
+  "conversions",
+  "conversion_value",
+  "top_channel_paths",
+  "rejected_links",
+  "dead_letters_by_reason"
+})
+public class RunSummary {
+  public String runId;
+
+  /** Stream mode: the checkpoint whose consistent counts this summary holds. */
+  public Long checkpointId;
+
+  public String mode;
+  public String status;
+  public List<String> arguments;
+  public String startedAt;
+  public String endedAt;
+  public long durationMs;
+  public Map<String, String> range;
+  public Accounting accounting = new Accounting();
+  public Map<String, Long> tables = new LinkedHashMap<>();
+  public Long persons;
+  public Map<String, Long> journeysByStatus;
+  public Long conversions;
+  public Double conversionValue;
+  public List<Map<String, Object>> topChannelPaths;
+  public Map<String, Long> journeyMatchesByPattern;
+  public Map<String, Long> frictionByType;
+  public Long rejectedLinks;
+  public Map<String, Long> deadLettersByReason;
+
+  /**
+   * Conversions credited per model and channel: rule-based models summed over the attribution
+   * table, data-driven models (MARKOV, SHAPLEY) summed over the windows of attribution_channel.
+   * Rounded to 2 decimals.
+   */
+  public Map<String, Map<String, Double>> attributedConversions;
+
+  /** Where every input record went. */
+  @JsonPropertyOrder({
+    "input_records",
+    "accepted_events",
+    "duplicates",
+    "late_events",
+    "dead_letters",
+    "out_of_range",
+    "balanced"
+  })
+  public static class Accounting {
+    public long inputRecords;
+    public long acceptedEvents;
+    public long duplicates;
+    public long lateEvents;
+    public long deadLetters;
+
+    /** Valid records outside the read window of a bounded range (zero without --from/--to). */
+    public long outOfRange;
+
+    /** input = accepted + duplicates + late + dead letters + out of range. */
+    public boolean balanced() {
+      return inputRecords == acceptedEvents + duplicates + lateEvents + deadLetters + outOfRange;
+    }
+
+    public boolean isBalanced() {
+      return balanced();
+    }
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** The summary as indented JSON. */
+  public byte[] toJson() throws IOException {
+    return JSON.writeValueAsBytes(this);
+  }
+
+  /** Writes the summary to {@code <output>/_runs/<run_id>.json} and returns the path. */
+  public Path write(Path output) throws IOException {
+    Path dir = output.resolve("_runs");
+    Files.createDirectories(dir);
+    Path file = dir.resolve(runId + ".json");
+    Path tmp = dir.resolve("." + runId + ".json.tmp");
+    JSON.writeValue(tmp.toFile(), this);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return file;
+  }
+
+  public static RunSummary read(Path file) throws IOException {
+    return JSON.readValue(file.toFile(), RunSummary.class);
+  }
+}

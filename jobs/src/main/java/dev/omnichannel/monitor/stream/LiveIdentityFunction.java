@@ -1,0 +1,218 @@
+package dev.omnichannel.monitor.stream;
+
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.Link;
+import dev.omnichannel.monitor.flow.MergeRows;
+import dev.omnichannel.monitor.flow.PairDecision;
+import dev.omnichannel.monitor.flow.PersonUpdate;
+import dev.omnichannel.monitor.flow.Tags;
+import dev.omnichannel.monitor.flow.TimeBuckets;
+import dev.omnichannel.monitor.identity.LiveGraph;
+import dev.omnichannel.monitor.identity.NamespaceLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.FlinkRuntimeException;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The live identity graph of stream mode: a {@link LiveGraph} over {@code MapState}. Keyed by a
+ * constant: it is fed only the first occurrence of each pair (the links that can change the graph),
+ * so one task keeps up, and the graph lives in map entries, never in one value: a checkpoint writes
+ * only the entries that changed (with incremental RocksDB checkpoints).
+ *
+ * <p>In: first links. They wait until the watermark passes their time, then are applied in (time,
+ * event id, other) order. Out, per link: a {@link PersonUpdate} at the link's time for each
+ * identity whose person changed; on {@link Tags#IDENTITY_MERGES} a row per accepted merge (accepted
+ * = true, {@code linked (<primary> x <other>)}) and per rejected link (accepted = false, the
+ * persons of both identities after the link's event, counted in {@link Counters#REJECTED_LINKS});
+ * on {@link #DECISIONS} one decision per pair, before the watermark passes the link.
+ *
+ * <p>State: the waiting links, bucketed by time, each bucket cleared when applied; the graph's
+ * {@code parent}, {@code next} and {@code root} map entries, kept for the life of the job.
+ */
+public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, PersonUpdate> {
+  public static final OutputTag<PairDecision> DECISIONS =
+      new OutputTag<>("pair-decisions", TypeInformation.of(PairDecision.class));
+
+  private final Map<String, Integer> limits;
+  private transient MapState<Long, List<Link>> pending;
+  private transient LiveGraph graph;
+  private transient LongCounter rejected;
+
+  public LiveIdentityFunction(Map<String, Integer> limits) {
+    this.limits = Map.copyOf(limits);
+  }
+
+  /** The graph's state descriptors: identity to parent, identity to next member, root to root. */
+  static MapStateDescriptor<String, String> parentsDescriptor() {
+    return new MapStateDescriptor<>("identity-parent", Types.STRING, Types.STRING);
+  }
+
+  static MapStateDescriptor<String, String> nextsDescriptor() {
+    return new MapStateDescriptor<>("identity-next", Types.STRING, Types.STRING);
+  }
+
+  static MapStateDescriptor<String, LiveGraph.Root> rootsDescriptor() {
+    return new MapStateDescriptor<>(
+        "identity-root", Types.STRING, TypeInformation.of(LiveGraph.Root.class));
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending", Types.LONG, Types.LIST(TypeInformation.of(Link.class))));
+    graph =
+        new LiveGraph(
+            new NamespaceLimits(limits),
+            new MapStateStore(
+                getRuntimeContext().getMapState(parentsDescriptor()),
+                getRuntimeContext().getMapState(nextsDescriptor()),
+                getRuntimeContext().getMapState(rootsDescriptor())));
+    rejected = getRuntimeContext().getLongCounter(Counters.REJECTED_LINKS);
+  }
+
+  @Override
+  public void processElement(Link link, Context ctx, Collector<PersonUpdate> out) throws Exception {
+    TimeBuckets.add(pending, link.time, link);
+    ctx.timerService().registerEventTimeTimer(link.time);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PersonUpdate> out)
+      throws Exception {
+    List<Link> links = TimeBuckets.take(pending, timestamp);
+    if (links == null) {
+      return;
+    }
+    links.sort(Link::compare);
+    List<Rejected> rejectedInEvent = new ArrayList<>();
+    for (int i = 0; i < links.size(); i++) {
+      Link l = links.get(i);
+      LiveGraph.Outcome o = graph.link(l.primary, l.other, true);
+      switch (o.kind()) {
+        case JOINED -> {
+          for (String id : o.changed()) {
+            out.collect(new PersonUpdate(id, o.newPerson(), l.time, l.eventId));
+          }
+          ctx.output(
+              Tags.IDENTITY_MERGES,
+              MergeRows.linked(
+                  o.oldPerson(), o.newPerson(), l.eventId, l.time, l.primary, l.other));
+          ctx.output(DECISIONS, new PairDecision(l.primary, l.other, true, null, null, null));
+        }
+        case SAME ->
+            ctx.output(DECISIONS, new PairDecision(l.primary, l.other, true, null, null, null));
+        case REJECTED -> rejectedInEvent.add(new Rejected(l, o.namespace()));
+      }
+      boolean eventEnds = i + 1 == links.size() || !links.get(i + 1).eventId.equals(l.eventId);
+      if (eventEnds && !rejectedInEvent.isEmpty()) {
+        // as before: a rejection names the persons after all of its event's links
+        for (Rejected r : rejectedInEvent) {
+          Link rl = r.link();
+          String pp = graph.personOf(rl.primary);
+          String op = graph.personOf(rl.other);
+          rejected.add(1);
+          ctx.output(
+              Tags.IDENTITY_MERGES,
+              MergeRows.rejected(pp, op, rl.eventId, rl.time, r.namespace(), rl.primary, rl.other));
+          ctx.output(
+              DECISIONS, new PairDecision(rl.primary, rl.other, false, r.namespace(), pp, op));
+        }
+        rejectedInEvent.clear();
+      }
+    }
+  }
+
+  private record Rejected(Link link, String namespace) {}
+
+  /** {@link LiveGraph.Store} over the function's map states. */
+  private static final class MapStateStore implements LiveGraph.Store {
+    private final MapState<String, String> parents;
+    private final MapState<String, String> nexts;
+    private final MapState<String, LiveGraph.Root> roots;
+
+    MapStateStore(
+        MapState<String, String> parents,
+        MapState<String, String> nexts,
+        MapState<String, LiveGraph.Root> roots) {
+      this.parents = parents;
+      this.nexts = nexts;
+      this.roots = roots;
+    }
+
+    @Override
+    public String parent(String identity) {
+      try {
+        return parents.get(identity);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("reading the identity graph", e);
+      }
+    }
+
+    @Override
+    public void setParent(String identity, String parent) {
+      try {
+        parents.put(identity, parent);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("writing the identity graph", e);
+      }
+    }
+
+    @Override
+    public String next(String identity) {
+      try {
+        return nexts.get(identity);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("reading the identity graph", e);
+      }
+    }
+
+    @Override
+    public void setNext(String identity, String next) {
+      try {
+        nexts.put(identity, next);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("writing the identity graph", e);
+      }
+    }
+
+    @Override
+    public LiveGraph.Root root(String identity) {
+      try {
+        return roots.get(identity);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("reading the identity graph", e);
+      }
+    }
+
+    @Override
+    public void putRoot(String identity, LiveGraph.Root root) {
+      try {
+        roots.put(identity, root);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("writing the identity graph", e);
+      }
+    }
+
+    @Override
+    public void removeRoot(String identity) {
+      try {
+        roots.remove(identity);
+      } catch (Exception e) {
+        throw new FlinkRuntimeException("writing the identity graph", e);
+      }
+    }
+  }
+}

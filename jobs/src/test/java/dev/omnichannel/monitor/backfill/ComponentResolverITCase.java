@@ -1,0 +1,229 @@
+package dev.omnichannel.monitor.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.IdentityResolver;
+import dev.omnichannel.monitor.flow.Link;
+import dev.omnichannel.monitor.flow.LocalFlink;
+import dev.omnichannel.monitor.flow.PairDecision;
+import dev.omnichannel.monitor.flow.PairFilterFunction;
+import dev.omnichannel.monitor.flow.PairOutcomeFunction;
+import dev.omnichannel.monitor.flow.PersonUpdate;
+import dev.omnichannel.monitor.flow.Timing;
+import dev.omnichannel.monitor.generate.GeneratedIdentityEvents;
+import dev.omnichannel.monitor.generate.GeneratorConfig;
+import dev.omnichannel.monitor.identity.ComponentSimulator;
+import dev.omnichannel.monitor.identity.Fingerprint;
+import dev.omnichannel.monitor.identity.Fingerprints;
+import dev.omnichannel.monitor.identity.IdentityKey;
+import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.identity.PersonIds;
+import dev.omnichannel.monitor.identity.RandomIdentityEvents;
+import dev.omnichannel.monitor.identity.RandomIdentityEvents.Ev;
+import dev.omnichannel.monitor.identity.TodayRows;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PairFilter, then the {@link ComponentResolver}, then PairOutcome in BATCH execution on a
+ * MiniCluster, over the links of a generated data set, at parallelism 1 and 4: every identity's
+ * person and the full list of rejected-link rows equal {@link
+ * dev.omnichannel.monitor.identity.IdentityGraph} fed the same events in order. No Kryo anywhere.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ComponentResolverITCase {
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(4)
+              .setConfiguration(LocalFlink.loopback(new Configuration()))
+              .build());
+
+  private List<Ev> events;
+
+  @BeforeAll
+  void generate(@TempDir Path tmp) throws Exception {
+    events =
+        GeneratedIdentityEvents.generate(
+            GeneratorConfig.defaults().withCustomers(400).withDays(60).withSeed(11), tmp);
+  }
+
+  /** What one run gave. */
+  record Outcome(
+      Map<String, String> updates, List<String> rows, long rejectedCounter, long linkRecords) {}
+
+  static Outcome run(List<Ev> events, IdentityResolver resolver, int parallelism) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false); // fails the job on any Kryo-serialized type
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    env.setParallelism(parallelism);
+    List<Link> links = RandomIdentityEvents.allLinks(events);
+    java.util.Collections.shuffle(links, new java.util.Random(7));
+    DataStream<Link> all =
+        env.fromData(links, TypeInformation.of(Link.class))
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<Link>noWatermarks().withTimestampAssigner((l, ts) -> l.time));
+    SingleOutputStreamOperator<Link> first =
+        all.keyBy(Link::pairKey, Types.STRING)
+            .process(new PairFilterFunction(Timing.bounded(null)))
+            .returns(TypeInformation.of(Link.class))
+            .uid("identity-pair-filter")
+            .name("Identity pair filter");
+    IdentityResolver.Resolved resolved = resolver.resolve(first, Namespaces.DEFAULT_LIMITS);
+    DataStream<IdentityMergeRow> repeatRows =
+        first
+            .getSideOutput(PairFilterFunction.REPEATS)
+            .connect(resolved.decisions())
+            .keyBy(Link::pairKey, PairDecision::pairKey, Types.STRING)
+            .process(new PairOutcomeFunction(Timing.bounded(null)))
+            .returns(TypeInformation.of(IdentityMergeRow.class))
+            .uid("identity-pair-outcome")
+            .name("Identity pair outcome");
+    CloseableIterator<PersonUpdate> updates = resolved.updates().collectAsync();
+    CloseableIterator<IdentityMergeRow> rows = resolved.merges().union(repeatRows).collectAsync();
+    JobExecutionResult result = env.execute("identity resolver p" + parallelism);
+    Map<String, String> persons = new HashMap<>();
+    while (updates.hasNext()) {
+      PersonUpdate u = updates.next();
+      assertThat(u.time).isEqualTo(Long.MIN_VALUE);
+      assertThat(persons.put(u.identity, u.personId)).as("one update for %s", u.identity).isNull();
+    }
+    List<String> rowList = new ArrayList<>();
+    while (rows.hasNext()) {
+      rowList.add(TodayRows.row(rows.next()));
+    }
+    rowList.sort(null);
+    Long rejected = result.getAccumulatorResult(Counters.REJECTED_LINKS);
+    return new Outcome(persons, rowList, rejected == null ? 0 : rejected, links.size());
+  }
+
+  static void assertExact(List<Ev> events, Outcome got) {
+    TodayRows.Backfill expected = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, events);
+    for (Map.Entry<String, String> e : expected.persons().entrySet()) {
+      String own = PersonIds.personId(IdentityKey.parse(e.getKey()));
+      assertThat(got.updates().getOrDefault(e.getKey(), own))
+          .as("person of %s", e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    assertThat(expected.persons()).containsKeys(got.updates().keySet().toArray(new String[0]));
+    assertThat(got.rows()).isEqualTo(expected.rejectedRows());
+    assertThat(got.rejectedCounter()).isEqualTo(expected.rejectedRows().size());
+  }
+
+  static int roundsNeeded(List<Ev> events, Fingerprint fp) {
+    List<long[]> edges = new ArrayList<>();
+    for (Link l : RandomIdentityEvents.firstLinks(RandomIdentityEvents.allLinks(events))) {
+      edges.add(new long[] {fp.of(l.primary), fp.of(l.other)});
+    }
+    return ComponentSimulator.roundsNeeded(edges, 64);
+  }
+
+  @Test
+  void generatedDataAtParallelism1And4() throws Exception {
+    int needed = roundsNeeded(events, Fingerprints.DEFAULT);
+    System.out.printf(
+        "generated data: %d events, %d link occurrences, %d first links, %d rounds needed%n",
+        events.size(),
+        RandomIdentityEvents.allLinks(events).size(),
+        RandomIdentityEvents.firstLinks(RandomIdentityEvents.allLinks(events)).size(),
+        needed);
+    assertThat(needed).isLessThanOrEqualTo(ComponentResolver.DEFAULT_ROUNDS);
+    TodayRows.Backfill expected = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, events);
+    int repeats = TodayRows.stream(Namespaces.DEFAULT_LIMITS, events).repeatRows().size();
+    System.out.printf(
+        "%d rejected-link rows, %d of them repeats%n", expected.rejectedRows().size(), repeats);
+    assertThat(repeats).as("the data set has rejected repeats").isPositive();
+    for (int p : new int[] {1, 4}) {
+      assertExact(events, run(events, new ComponentResolver(ComponentResolver.DEFAULT_ROUNDS), p));
+    }
+  }
+
+  @Test
+  void collidingFingerprintsGiveTheSameResults() throws Exception {
+    Fingerprint colliding =
+        key -> {
+          long real = Fingerprints.of(key);
+          return Fingerprints.withRank(Fingerprints.rank(real), real & 0xF);
+        };
+    int needed = roundsNeeded(events, colliding);
+    assertExact(events, run(events, new ComponentResolver(needed, colliding), 4));
+  }
+
+  /** A chain of many identities in an unlimited namespace, hanging off two customers. */
+  static List<Ev> chain(int length) {
+    List<Ev> out = new ArrayList<>();
+    for (int i = 0; i < length; i++) {
+      out.add(
+          new Ev(
+              String.format("c%06d", i),
+              1_000L + (i * 7919L) % length,
+              List.of(
+                  new IdentityKey("chain_id", "n" + i),
+                  new IdentityKey("chain_id", "n" + (i + 1)))));
+    }
+    out.add(
+        new Ev(
+            "x1",
+            5,
+            List.of(new IdentityKey("customer_id", "A"), new IdentityKey("chain_id", "n0"))));
+    out.add(
+        new Ev(
+            "x2",
+            3_000_000,
+            List.of(
+                new IdentityKey("customer_id", "B"), new IdentityKey("chain_id", "n" + length))));
+    out.sort(
+        (a, b) ->
+            a.time() != b.time()
+                ? Long.compare(a.time(), b.time())
+                : a.eventId().compareTo(b.eventId()));
+    return out;
+  }
+
+  @Test
+  void aLongChainFailsWithTooFewRoundsAndIsExactWithEnough() throws Exception {
+    List<Ev> chain = chain(3000);
+    int needed = roundsNeeded(chain, Fingerprints.DEFAULT);
+    System.out.printf("a chain of 3000 identities needs %d rounds%n", needed);
+    assertThat(needed).isGreaterThan(1);
+    assertThatThrownBy(() -> run(chain, new ComponentResolver(needed - 1), 4))
+        .satisfies(
+            e ->
+                assertThat(ComponentsNotConvergedException.find(e))
+                    .hasValueSatisfying(
+                        m ->
+                            assertThat(m)
+                                .contains("did not converge in " + (needed - 1) + " rounds")));
+    Outcome ok = run(chain, new ComponentResolver(needed), 4);
+    assertExact(chain, ok);
+    assertThat(ok.rows()).hasSize(1); // customer B cannot join customer A's chain
+  }
+}
