@@ -270,23 +270,7 @@ public final class Flow {
       DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 
   private Stitching stitch(DataStream<Link> links) {
-    SingleOutputStreamOperator<Link> firsts =
-        links
-            .keyBy(Link::pairKey, Types.STRING)
-            .process(new PairFilterFunction(timing))
-            .returns(TypeInformation.of(Link.class))
-            .uid("pair-filter")
-            .name("first occurrence of each identity pair");
-    IdentityResolver.Resolved resolved = resolver.resolve(firsts, config.namespaceLimits());
-    DataStream<IdentityMergeRow> repeats =
-        firsts
-            .getSideOutput(PairFilterFunction.REPEATS)
-            .keyBy(Link::pairKey, Types.STRING)
-            .connect(resolved.decisions().keyBy(PairDecision::pairKey, Types.STRING))
-            .process(new PairOutcomeFunction(timing))
-            .returns(TypeInformation.of(IdentityMergeRow.class))
-            .uid("pair-outcome")
-            .name("rows for repeated rejected links");
-    return new Stitching(resolved.updates(), List.of(resolved.merges(), repeats));
+    IdentityResolver.Resolved resolved = resolver.resolve(links, config.namespaceLimits());
+    return new Stitching(resolved.updates(), resolved.merges());
   }
 }

@@ -3,7 +3,6 @@ package dev.omnichannel.monitor.stream;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.MergeRows;
-import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
