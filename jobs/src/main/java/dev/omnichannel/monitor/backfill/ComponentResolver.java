@@ -29,8 +29,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *       each step a keyed exchange on a {@code long} node id, so the batch sorter compares
  *       fixed-length normalized keys ({@link StarStepFunction}).
  *   <li>{@link LabelLinksFunction}: keyed by node id, it receives the last round's edges and the
- *       links whose primary is that node; it checks convergence (failing the job with {@link
- *       ComponentsNotConvergedException} otherwise) and labels each link with its component.
+ *       accepted links whose primary is that node; it checks convergence (failing the job with
+ *       {@link ComponentsNotConvergedException} otherwise) and labels each link with its component.
  *   <li>{@link ReplayFunction}: keyed by label, it replays each component's links in DESIGN's order
  *       and emits the final persons and a row per rejected link occurrence.
  * </ol>
@@ -75,10 +75,14 @@ public final class ComponentResolver implements IdentityResolver {
   }
 
   @Override
-  public Resolved resolve(DataStream<Link> links, Map<String, Integer> limits) {
+  public Resolved resolve(
+      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
     Fingerprint fp = fingerprint;
+    // Components from the links of every decoded record: a duplicate's links can only join more
+    // identities into one component (a coarser grouping, replayed exactly all the same), and they
+    // are ready before de-duplication ends, so the rounds run alongside it.
     DataStream<Tuple2<Long, Long>> edges =
-        links.flatMap(new LinkEdgesFunction(fp)).returns(EDGE).name("Identity link edges");
+        early.flatMap(new LinkEdgesFunction(fp)).returns(EDGE).name("Identity link edges");
     for (int r = 1; r <= rounds; r++) {
       edges =
           edges

@@ -183,7 +183,12 @@ public final class Flow {
             .flatMap(new LinksFunction())
             .returns(TypeInformation.of(Link.class))
             .name("identity links");
-    Stitching stitching = stitch(links);
+    DataStream<Link> early =
+        decoded
+            .flatMap(new LinksFunction())
+            .returns(TypeInformation.of(Link.class))
+            .name("identity links of every record");
+    Stitching stitching = stitch(links, early);
 
     DataStream<Event> stitched =
         accepted
@@ -269,8 +274,8 @@ public final class Flow {
   private record Stitching(
       DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 
-  private Stitching stitch(DataStream<Link> links) {
-    IdentityResolver.Resolved resolved = resolver.resolve(links, config.namespaceLimits());
+  private Stitching stitch(DataStream<Link> links, DataStream<Link> early) {
+    IdentityResolver.Resolved resolved = resolver.resolve(links, early, config.namespaceLimits());
     return new Stitching(resolved.updates(), resolved.merges());
   }
 }

@@ -19,9 +19,12 @@ public interface IdentityResolver extends Serializable {
    *
    * @param links every link occurrence of the accepted events, in any order; in stream mode each
    *     carries its event-time timestamp
+   * @param early the links of every decoded record, before de-duplication: a superset of {@code
+   *     links} that is ready earlier (a resolver may use it where extra links cannot change the
+   *     result, as for grouping identities into components)
    * @param limits the namespace limits
    */
-  Resolved resolve(DataStream<Link> links, Map<String, Integer> limits);
+  Resolved resolve(DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits);
 
   /**
    * What a resolver gives.

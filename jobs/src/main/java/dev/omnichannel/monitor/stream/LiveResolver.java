@@ -28,7 +28,8 @@ public final class LiveResolver implements IdentityResolver {
   }
 
   @Override
-  public Resolved resolve(DataStream<Link> links, Map<String, Integer> limits) {
+  public Resolved resolve(
+      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
     SingleOutputStreamOperator<Link> firsts =
         links
             .keyBy(Link::pairKey, Types.STRING)

@@ -122,7 +122,7 @@ class LiveResolverITCase {
             .setParallelism(1);
     Timing timing = Timing.eventTime(Duration.ofMinutes(1), Duration.ofDays(1));
     IdentityResolver.Resolved resolved =
-        new LiveResolver(timing).resolve(all, Namespaces.DEFAULT_LIMITS);
+        new LiveResolver(timing).resolve(all, all, Namespaces.DEFAULT_LIMITS);
     CloseableIterator<PersonUpdate> updates = resolved.updates().collectAsync();
     CloseableIterator<IdentityMergeRow> rows =
         resolved.merges().get(0).union(resolved.merges().get(1)).collectAsync();
