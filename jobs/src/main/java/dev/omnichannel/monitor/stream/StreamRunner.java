@@ -83,8 +83,7 @@ public final class StreamRunner {
     if (run.restoreFrom() != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, run.restoreFrom());
     }
-    StreamExecutionEnvironment env = LocalFlink.environment(conf);
-    env.setParallelism(config.parallelism());
+    StreamExecutionEnvironment env = LocalFlink.environment(conf, config.parallelism());
     return env;
   }
 
