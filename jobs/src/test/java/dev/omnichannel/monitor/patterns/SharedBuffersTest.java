@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventSerializer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
@@ -49,25 +52,41 @@ class SharedBuffersTest {
   }
 
   @Test
-  void plainCacheShouldKeepWhatWasPutUntilInvalidated() throws Exception {
-    SharedBuffers.PlainCache<String, Integer> c = new SharedBuffers.PlainCache<>();
-    c.put("a", 1);
-    c.put("b", 2);
-    c.put("a", 3);
-    assertThat(c.getIfPresent("a")).isEqualTo(3);
-    assertThat(c.getIfPresent("x")).isNull();
-    assertThat(c.get("x", () -> 9)).isEqualTo(9);
-    assertThat(c.size()).isEqualTo(3);
-    c.invalidate("b");
-    assertThat(c.asMap()).containsOnlyKeys("a", "x");
-    c.invalidateAll();
-    assertThat(c.asMap()).isEmpty();
-    for (int i = 0; i < 1000; i++) {
-      c.put("k" + i, i);
+  void plainCacheShouldBehaveAsAMapBeforeAndAfterItOutgrowsItsArrays() {
+    for (int n :
+        new int[] {3, SharedBuffers.PlainCache.SMALL, 5 * SharedBuffers.PlainCache.SMALL}) {
+      SharedBuffers.PlainCache<String, Integer> c = new SharedBuffers.PlainCache<>();
+      Map<String, Integer> expected = new HashMap<>();
+      Random rnd = new Random(n);
+      for (int i = 0; i < 20 * n; i++) {
+        // equal but not identical keys, as the shared buffer builds them
+        String k = new String("k" + rnd.nextInt(n + 2));
+        switch (rnd.nextInt(4)) {
+          case 0, 1 -> {
+            c.put(k, i);
+            expected.put(k, i);
+          }
+          case 2 -> {
+            c.invalidate(k);
+            expected.remove(k);
+          }
+          default -> assertThat(c.getIfPresent(k)).isEqualTo(expected.get(k));
+        }
+        assertThat(c.size()).isEqualTo(expected.size());
+        assertThat(c.asMap()).isEqualTo(expected);
+      }
+      Map<String, Integer> flushed = new HashMap<>();
+      flushed.putAll(c.asMap());
+      assertThat(flushed).isEqualTo(expected);
+      c.asMap().entrySet().removeIf(e -> e.getValue() % 2 == 0);
+      expected.entrySet().removeIf(e -> e.getValue() % 2 == 0);
+      assertThat(c.asMap()).isEqualTo(expected);
+      c.invalidateAll();
+      assertThat(c.asMap()).isEmpty();
+      assertThat(c.size()).isZero();
+      assertThat(c.getIfPresent("k0")).isNull();
+      c.put("again", 1);
+      assertThat(c.asMap()).isEqualTo(Map.of("again", 1));
     }
-    assertThat(c.asMap()).hasSize(1000);
-    c.invalidateAll();
-    assertThat(c.asMap()).isEmpty();
-    assertThat(c.size()).isZero();
   }
 }
