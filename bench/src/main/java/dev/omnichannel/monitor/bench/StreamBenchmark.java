@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.Alert;
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,14 +105,15 @@ public final class StreamBenchmark {
               0,
               List.of("bench"));
       long t1 = System.nanoTime();
-      StreamRunner.run(
-          config,
-          settings,
-          KafkaOptions.topics(broker.bootstrapServers(), "events")
-              .withGroupId("bench")
-              .withStartingOffsets("earliest")
-              .withBounded(true),
-          run);
+      JobExecutionResult result =
+          StreamRunner.run(
+              config,
+              settings,
+              KafkaOptions.topics(broker.bootstrapServers(), "events")
+                  .withGroupId("bench")
+                  .withStartingOffsets("earliest")
+                  .withBounded(true),
+              run);
       double s = (System.nanoTime() - t1) / 1e9;
       RunSummary summary = RunSummary.read(out.resolve("_runs").resolve("bench-throughput.json"));
       long records = summary.accounting.inputRecords;
@@ -119,8 +122,21 @@ public final class StreamBenchmark {
               + " events/s |%n",
           parallelism, records, s, records / s);
 
+      long accepted = summary.accounting.acceptedEvents;
+      long links = counter(result, Counters.COORDINATOR_LINKS);
+      long linkEvents = counter(result, Counters.COORDINATOR_EVENTS);
+      System.out.printf(
+          "| identity coordinator (one task) | %,d links from %,d events | %.2f %% of %,d accepted"
+              + " events |%n",
+          links, linkEvents, 100.0 * linkEvents / Math.max(1, accepted), accepted);
+
       latency(broker, dir, parallelism, rate, seconds);
     }
+  }
+
+  private static long counter(JobExecutionResult result, String name) {
+    Object v = result.getAccumulatorResult(name);
+    return v instanceof Number n ? n.longValue() : 0;
   }
 
   private static void latency(KafkaBroker broker, Path dir, int parallelism, int rate, int seconds)

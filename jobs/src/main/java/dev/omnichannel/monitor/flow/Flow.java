@@ -33,9 +33,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *  raw ─► decode ──► [stream: late filter] ─► by event_id: de-duplicate ─► largest event time
  *          └─► dead_letters          └─► late_events           │
  *    ┌──────────────────────────────────────────────────────────┤
- *    │ links ─► by pair: first occurrence ─► resolver ─┬─► person updates ─┐
- *    │                  └─► repeats ─► by pair: outcome ◄─ decisions       │
- *    │                                       └─► identity_merges ◄─ merges │
+ *    │ links ─► resolver (the mode's) ──────────────────┬─► person updates ─┐
+ *    │                                                  └─► identity_merges  │
  *    └─► by primary identity: assign person ◄──────────────────────────────┘
  *          ─► by person: journeys, touches, every pattern, friction counts, rule-based credit, alerts
  *                ─► events, journeys, journey_matches, friction, attribution
