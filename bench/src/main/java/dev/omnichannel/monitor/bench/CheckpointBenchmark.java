@@ -1,7 +1,6 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -16,19 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -69,31 +63,8 @@ public final class CheckpointBenchmark {
     int parallelism = Runtime.getRuntime().availableProcessors();
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopic("events", 3);
-      int code =
-          Main.execute(
-              "generate",
-              "--kafka",
-              broker.bootstrapServers(),
-              "--topic",
-              "events",
-              "--customers",
-              String.valueOf(customers),
-              "--days",
-              "90",
-              "--bad-ratio",
-              "0",
-              "--no-ground-truth");
-      if (code != 0) {
-        throw new IllegalStateException("generate failed");
-      }
-      List<ChannelEvent> events = new ArrayList<>();
-      SpecificDatumReader<ChannelEvent> reader = new SpecificDatumReader<>(ChannelEvent.class);
-      BinaryDecoder decoder = null;
-      for (ConsumerRecord<byte[], byte[]> r : broker.consumeAll("events")) {
-        decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
-        events.add(reader.read(null, decoder));
-      }
-      events.sort((a, b) -> a.getEventTime().compareTo(b.getEventTime()));
+      BenchEvents.generate(broker, "events", customers);
+      List<ChannelEvent> events = BenchEvents.readByTime(broker, "events");
       broker.createTopic("live", 3);
 
       Path checkpoints = dir.resolve("checkpoints");

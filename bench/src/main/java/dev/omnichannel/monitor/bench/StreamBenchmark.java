@@ -1,7 +1,6 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.Alert;
 import dev.omnichannel.monitor.flow.Counters;
@@ -22,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -65,23 +61,7 @@ public final class StreamBenchmark {
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopic("events", 3);
       long t0 = System.nanoTime();
-      int code =
-          Main.execute(
-              "generate",
-              "--kafka",
-              broker.bootstrapServers(),
-              "--topic",
-              "events",
-              "--customers",
-              String.valueOf(customers),
-              "--days",
-              "90",
-              "--bad-ratio",
-              "0",
-              "--no-ground-truth");
-      if (code != 0) {
-        throw new IllegalStateException("generate failed");
-      }
+      BenchEvents.generate(broker, "events", customers);
       System.out.printf("generate --kafka: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       Path out = dir.resolve("throughput");
@@ -141,14 +121,7 @@ public final class StreamBenchmark {
 
   private static void latency(KafkaBroker broker, Path dir, int parallelism, int rate, int seconds)
       throws Exception {
-    List<ChannelEvent> events = new ArrayList<>();
-    SpecificDatumReader<ChannelEvent> reader = new SpecificDatumReader<>(ChannelEvent.class);
-    BinaryDecoder decoder = null;
-    for (ConsumerRecord<byte[], byte[]> r : broker.consumeAll("events")) {
-      decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
-      events.add(reader.read(null, decoder));
-    }
-    events.sort((a, b) -> a.getEventTime().compareTo(b.getEventTime()));
+    List<ChannelEvent> events = BenchEvents.readByTime(broker, "events");
     broker.createTopic("live", 3);
     broker.createTopic("alerts", 1);
     Path out = dir.resolve("latency");
