@@ -39,10 +39,14 @@ public final class ParquetWriters {
       return new Settings(rowGroupSize, pageSize, dictionaryPageSize, columns);
     }
 
-    /** Applies the settings, Snappy and the JVM's Hadoop configuration to {@code builder}. */
+    /**
+     * Applies the settings, Snappy (on heap arrays: {@link HeapSnappyCodecFactory}) and the JVM's
+     * Hadoop configuration to {@code builder}.
+     */
     public <T, B extends ParquetWriter.Builder<T, B>> B applyTo(B builder) {
       builder
           .withCompressionCodec(CompressionCodecName.SNAPPY)
+          .withCodecFactory(HeapSnappyCodecFactory.INSTANCE)
           .withRowGroupSize(rowGroupSize)
           .withPageSize(pageSize)
           .withDictionaryPageSize(dictionaryPageSize)
