@@ -206,6 +206,10 @@ public final class ParquetWriters {
 
     private static Configuration load() {
       Configuration conf = new Configuration();
+      // Not the creating thread's context class loader: when that is a task's user-code class
+      // loader, it is closed when the job ends, and a later reader in the same JVM (the run
+      // summary) that loads a codec class through the copied configuration would fail.
+      conf.setClassLoader(ParquetWriters.class.getClassLoader());
       conf.size(); // parses the default resources now, once
       return conf;
     }
