@@ -7,6 +7,9 @@
 #   --baseline PATH the baseline's run.sh (default ../shared/perf-baseline/run.sh next to the repo)
 #   --work DIR      where the input and outputs go (default /tmp/omni-bench)
 #   --only LIST     comma-separated subset of: baseline,p1,p2,core1,core2 (default all)
+#   --baseline-heap SIZE  -Xmx for the baseline only (it keeps every event in memory: at 10M
+#                   records it needs more than the default quarter of 24 GiB); the job always
+#                   runs with the default heap
 #
 # Commands, each a whole process timed by /usr/bin/time (wall seconds and peak RSS):
 #   baseline  the baseline program (decode, dedup, stitching, journeys, events+journeys Parquet)
@@ -22,6 +25,7 @@ runs=3
 baseline="$here/../shared/perf-baseline/run.sh"
 work=/tmp/omni-bench
 only=baseline,p1,p2,core1,core2
+baseline_heap=
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events=$2; shift 2 ;;
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
     --baseline) baseline=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --baseline-heap) baseline_heap=$2; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -62,7 +67,7 @@ fi
 
 command_of() {
   case "$1" in
-    baseline) echo "$baseline $input/events $work/out-baseline" ;;
+    baseline) echo "env ${baseline_heap:+JAVA_TOOL_OPTIONS=-Xmx$baseline_heap} $baseline $input/events $work/out-baseline" ;;
     p1) echo "java -jar $jar backfill --input $input/events --output $work/out-p1 --parallelism 1" ;;
     p2) echo "java -jar $jar backfill --input $input/events --output $work/out-p2 --parallelism 2" ;;
     core1) echo "java -jar $jar backfill --input $input/events --output $work/out-core1 --parallelism 1 --patterns $core --attribution-models none" ;;

@@ -27,9 +27,8 @@ public final class FlinkMatches {
   public static Map<String, Map<String, List<List<String>>>> collect(
       List<EventRow> events, PatternCatalogue catalogue) throws Exception {
     StreamExecutionEnvironment env =
-        LocalFlink.environment(new org.apache.flink.configuration.Configuration());
+        LocalFlink.environment(new org.apache.flink.configuration.Configuration(), 1);
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-    env.setParallelism(1);
     Map<String, Map<String, List<List<String>>>> out = new TreeMap<>();
     try (CloseableIterator<PatternMatch> it =
         PatternStage.matches(

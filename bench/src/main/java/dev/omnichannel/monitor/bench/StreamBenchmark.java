@@ -1,9 +1,9 @@
 package dev.omnichannel.monitor.bench;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.cli.Main;
 import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.Alert;
+import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -21,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,23 +61,7 @@ public final class StreamBenchmark {
     try (KafkaBroker broker = KafkaBroker.start()) {
       broker.createTopic("events", 3);
       long t0 = System.nanoTime();
-      int code =
-          Main.execute(
-              "generate",
-              "--kafka",
-              broker.bootstrapServers(),
-              "--topic",
-              "events",
-              "--customers",
-              String.valueOf(customers),
-              "--days",
-              "90",
-              "--bad-ratio",
-              "0",
-              "--no-ground-truth");
-      if (code != 0) {
-        throw new IllegalStateException("generate failed");
-      }
+      BenchEvents.generate(broker, "events", customers);
       System.out.printf("generate --kafka: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       Path out = dir.resolve("throughput");
@@ -103,14 +85,15 @@ public final class StreamBenchmark {
               0,
               List.of("bench"));
       long t1 = System.nanoTime();
-      StreamRunner.run(
-          config,
-          settings,
-          KafkaOptions.topics(broker.bootstrapServers(), "events")
-              .withGroupId("bench")
-              .withStartingOffsets("earliest")
-              .withBounded(true),
-          run);
+      JobExecutionResult result =
+          StreamRunner.run(
+              config,
+              settings,
+              KafkaOptions.topics(broker.bootstrapServers(), "events")
+                  .withGroupId("bench")
+                  .withStartingOffsets("earliest")
+                  .withBounded(true),
+              run);
       double s = (System.nanoTime() - t1) / 1e9;
       RunSummary summary = RunSummary.read(out.resolve("_runs").resolve("bench-throughput.json"));
       long records = summary.accounting.inputRecords;
@@ -119,20 +102,26 @@ public final class StreamBenchmark {
               + " events/s |%n",
           parallelism, records, s, records / s);
 
+      long accepted = summary.accounting.acceptedEvents;
+      long links = counter(result, Counters.COORDINATOR_LINKS);
+      long linkEvents = counter(result, Counters.COORDINATOR_EVENTS);
+      System.out.printf(
+          "| identity coordinator (one task) | %,d links from %,d events | %.2f %% of %,d accepted"
+              + " events |%n",
+          links, linkEvents, 100.0 * linkEvents / Math.max(1, accepted), accepted);
+
       latency(broker, dir, parallelism, rate, seconds);
     }
   }
 
+  private static long counter(JobExecutionResult result, String name) {
+    Object v = result.getAccumulatorResult(name);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
   private static void latency(KafkaBroker broker, Path dir, int parallelism, int rate, int seconds)
       throws Exception {
-    List<ChannelEvent> events = new ArrayList<>();
-    SpecificDatumReader<ChannelEvent> reader = new SpecificDatumReader<>(ChannelEvent.class);
-    BinaryDecoder decoder = null;
-    for (ConsumerRecord<byte[], byte[]> r : broker.consumeAll("events")) {
-      decoder = DecoderFactory.get().binaryDecoder(r.value(), decoder);
-      events.add(reader.read(null, decoder));
-    }
-    events.sort((a, b) -> a.getEventTime().compareTo(b.getEventTime()));
+    List<ChannelEvent> events = BenchEvents.readByTime(broker, "events");
     broker.createTopic("live", 3);
     broker.createTopic("alerts", 1);
     Path out = dir.resolve("latency");

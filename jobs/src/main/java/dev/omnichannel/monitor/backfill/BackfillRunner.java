@@ -72,8 +72,7 @@ public final class BackfillRunner {
       PartitionCommitter.deleteTree(staging);
       Configuration conf = new Configuration();
       conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-      StreamExecutionEnvironment env = LocalFlink.environment(conf);
-      env.setParallelism(config.parallelism());
+      StreamExecutionEnvironment env = LocalFlink.environment(conf, config.parallelism());
       Flow.Outputs outputs = wire(env, config, new ComponentResolver(rounds));
       Sinks.parquet(outputs, staging.toUri().toString(), dl -> dl.getEventTime());
       try {

@@ -3,11 +3,11 @@ package dev.omnichannel.monitor.backfill;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.flow.IdentityResolver;
 import dev.omnichannel.monitor.flow.Link;
-import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.identity.ComponentSteps;
 import dev.omnichannel.monitor.identity.Fingerprint;
 import dev.omnichannel.monitor.identity.Fingerprints;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -18,27 +18,27 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The backfill's identity resolver (BATCH execution): resolves the first occurrences of all pairs
- * in parallel, with full knowledge, and gives exactly what {@link
- * dev.omnichannel.monitor.identity.IdentityGraph} gives when fed every event in order.
+ * The backfill's identity resolver (BATCH execution): resolves every link in parallel, with full
+ * knowledge, and gives exactly what {@link dev.omnichannel.monitor.identity.IdentityGraph} gives
+ * when fed every event in order.
  *
  * <ol>
- *   <li>Each first link becomes an edge between the {@link Fingerprint node ids} of its two
- *       identities (both directions).
+ *   <li>Each link becomes an edge between the {@link Fingerprint node ids} of its two identities
+ *       (both directions; most repeated pairs are dropped on the way, {@link LinkEdgesFunction}).
  *   <li>{@code rounds} unrolled rounds of {@link ComponentSteps} (large-star, then small-star),
  *       each step a keyed exchange on a {@code long} node id, so the batch sorter compares
  *       fixed-length normalized keys ({@link StarStepFunction}).
  *   <li>{@link LabelLinksFunction}: keyed by node id, it receives the last round's edges and the
- *       links whose primary is that node; it checks convergence (failing the job with {@link
- *       ComponentsNotConvergedException} otherwise) and labels each link with its component.
- *   <li>{@link ReplayFunction}: keyed by label, it replays each component's links and emits the
- *       final persons, the rejected-link rows and a decision per pair.
+ *       accepted links whose primary is that node; it checks convergence (failing the job with
+ *       {@link ComponentsNotConvergedException} otherwise) and labels each link with its component.
+ *   <li>{@link ReplayFunction}: keyed by label, it replays each component's links in DESIGN's order
+ *       and emits the final persons and a row per rejected link occurrence.
  * </ol>
  *
  * No operator is keyed by a constant: every exchange spreads over all subtasks, and a replay holds
- * one component. The updates and decisions carry the timestamp {@link Long#MIN_VALUE}, so a BATCH
- * operator that keys them together with other input (the person assignment, {@link
- * dev.omnichannel.monitor.flow.PairOutcomeFunction}) sees them before any record of the same key.
+ * one component. The updates carry the timestamp {@link Long#MIN_VALUE}, so a BATCH operator that
+ * keys them together with other input (the person assignment) sees them before any record of the
+ * same key.
  */
 public final class ComponentResolver implements IdentityResolver {
   /**
@@ -75,10 +75,14 @@ public final class ComponentResolver implements IdentityResolver {
   }
 
   @Override
-  public Resolved resolve(DataStream<Link> firstLinks, Map<String, Integer> limits) {
+  public Resolved resolve(
+      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
     Fingerprint fp = fingerprint;
+    // Components from the links of every decoded record: a duplicate's links can only join more
+    // identities into one component (a coarser grouping, replayed exactly all the same), and they
+    // are ready before de-duplication ends, so the rounds run alongside it.
     DataStream<Tuple2<Long, Long>> edges =
-        firstLinks.flatMap(new LinkEdgesFunction(fp)).returns(EDGE).name("Identity link edges");
+        early.flatMap(new LinkEdgesFunction(fp)).returns(EDGE).name("Identity link edges");
     for (int r = 1; r <= rounds; r++) {
       edges =
           edges
@@ -97,7 +101,7 @@ public final class ComponentResolver implements IdentityResolver {
     }
     DataStream<Tuple2<Long, Link>> labelled =
         edges
-            .connect(firstLinks)
+            .connect(links)
             .keyBy(e -> e.f0, l -> fp.of(l.primary), Types.LONG)
             .process(new LabelLinksFunction(rounds))
             .returns(Types.TUPLE(Types.LONG, TypeInformation.of(Link.class)))
@@ -111,18 +115,12 @@ public final class ComponentResolver implements IdentityResolver {
             .uid("identity-replay")
             .name("Identity replay");
     DataStream<IdentityMergeRow> merges = replayed.getSideOutput(ReplayFunction.MERGES);
-    DataStream<PairDecision> decisions = replayed.getSideOutput(ReplayFunction.DECISIONS);
     return new Resolved(
         replayed
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<PersonUpdate>noWatermarks()
                     .withTimestampAssigner((u, ts) -> Long.MIN_VALUE))
             .name("Identity updates first"),
-        merges,
-        decisions
-            .assignTimestampsAndWatermarks(
-                WatermarkStrategy.<PairDecision>noWatermarks()
-                    .withTimestampAssigner((d, ts) -> Long.MIN_VALUE))
-            .name("Identity decisions first"));
+        List.of(merges));
   }
 }

@@ -4,12 +4,10 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.MergeRows;
-import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
-import dev.omnichannel.monitor.identity.ComponentReplay;
-import dev.omnichannel.monitor.identity.LiveGraph;
-import dev.omnichannel.monitor.identity.NamespaceLimits;
+import dev.omnichannel.monitor.identity.IdentityGraph;
+import dev.omnichannel.monitor.identity.IdentityKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +22,18 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Replays one component ({@link ComponentReplay}), keyed by its label. In: (label, first link).
- * Out, at the end of the key (one timer at {@link Long#MAX_VALUE}): a {@link PersonUpdate} at time
- * {@link Long#MIN_VALUE} for each identity whose final person is not its own; on {@link #MERGES}
- * one row per rejected link (accepted = false, the final persons of both identities, counted in
- * {@link Counters#REJECTED_LINKS}); on {@link #DECISIONS} one decision per pair. State: the
- * component's links, cleared at the end of the key.
+ * Replays one component of the link graph with the contract's rules ({@link IdentityGraph}), keyed
+ * by the component's label. In: (label, link) for every link occurrence of the component. Out, at
+ * the end of the key (one timer at {@link Long#MAX_VALUE}): a {@link PersonUpdate} at time {@link
+ * Long#MIN_VALUE} for each identity whose final person is not its own; on {@link #MERGES} one row
+ * per rejected link occurrence (accepted = false, the final persons of both identities, counted in
+ * {@link Counters#REJECTED_LINKS}). State: the component's links, cleared at the end of the key.
  */
 public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link>, PersonUpdate> {
   public static final OutputTag<IdentityMergeRow> MERGES = Tags.IDENTITY_MERGES;
-  public static final OutputTag<PairDecision> DECISIONS =
-      new OutputTag<>("pair-decisions", TypeInformation.of(PairDecision.class));
 
   private final Map<String, Integer> limits;
   private transient ListState<Link> links;
-  private transient ComponentReplay replay;
   private transient LongCounter rejected;
 
   public ReplayFunction(Map<String, Integer> limits) {
@@ -50,7 +45,6 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
     links =
         getRuntimeContext()
             .getListState(new ListStateDescriptor<>("links", TypeInformation.of(Link.class)));
-    replay = new ComponentReplay(new NamespaceLimits(limits));
     rejected = getRuntimeContext().getLongCounter(Counters.REJECTED_LINKS);
   }
 
@@ -69,27 +63,33 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
       all.add(l);
     }
     links.clear();
-    ComponentReplay.Result result = replay.replay(all);
-    for (Map.Entry<String, String> e : result.persons().entrySet()) {
-      if (!e.getValue().equals(LiveGraph.personId(e.getKey()))) {
-        out.collect(new PersonUpdate(e.getKey(), e.getValue(), Long.MIN_VALUE, null));
+    all.sort(Link::compare);
+    IdentityGraph graph = new IdentityGraph(limits);
+    List<IdentityKey> pair = new ArrayList<>(2);
+    for (Link l : all) {
+      pair.clear();
+      pair.add(IdentityKey.parse(l.primary));
+      pair.add(IdentityKey.parse(l.other));
+      graph.addEvent(l.eventId, l.time, pair);
+    }
+    for (Map.Entry<IdentityKey, String> e : graph.assignments().entrySet()) {
+      // An identity that is its component's canonical identity is its own person.
+      if (!graph.canonicalOf(e.getKey()).equals(e.getKey())) {
+        out.collect(new PersonUpdate(e.getKey().toString(), e.getValue(), Long.MIN_VALUE, null));
       }
     }
-    for (ComponentReplay.Rejection r : result.rejections()) {
+    for (IdentityGraph.RejectedLink r : graph.rejectedLinks()) {
       rejected.add(1);
       ctx.output(
           MERGES,
           MergeRows.rejected(
-              r.primaryPerson(),
-              r.otherPerson(),
-              r.link().eventId,
-              r.link().time,
+              graph.personOf(r.primary()),
+              graph.personOf(r.other()),
+              r.eventId(),
+              r.eventTime(),
               r.namespace(),
-              r.link().primary,
-              r.link().other));
-    }
-    for (PairDecision d : result.decisions()) {
-      ctx.output(DECISIONS, d);
+              r.primary().toString(),
+              r.other().toString()));
     }
   }
 }

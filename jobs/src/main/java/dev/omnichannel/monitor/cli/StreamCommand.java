@@ -111,6 +111,16 @@ public class StreamCommand implements Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
+      names = "--state-backend",
+      paramLabel = "hashmap|rocksdb",
+      defaultValue = "hashmap",
+      description =
+          "Where keyed state lives: hashmap (the JVM heap) or rocksdb (embedded RocksDB on local"
+              + " disk, with incremental checkpoints; for identity graphs and journeys larger than"
+              + " memory) (default: ${DEFAULT-VALUE}).")
+  String stateBackend;
+
+  @Option(
       names = "--restore-from",
       paramLabel = "PATH",
       description = "A savepoint or retained checkpoint to start from.")
@@ -212,6 +222,14 @@ public class StreamCommand implements Callable<Integer> {
     if (maxRestarts != null && maxRestarts < 0) {
       throw new UserException("--max-restarts must be at least 0, got " + maxRestarts);
     }
+    StreamRunner.StateBackend backend;
+    try {
+      backend =
+          StreamRunner.StateBackend.valueOf(stateBackend.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(
+          "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
+    }
     if (topics.isEmpty() == (topicPattern == null)) {
       throw new UserException("give either --topic (one or more) or --topic-pattern");
     }
@@ -257,7 +275,8 @@ public class StreamCommand implements Callable<Integer> {
             alertsTopic,
             deadLetterTopic,
             maxRestarts,
-            spec.commandLine().getParseResult().originalArgs());
+            spec.commandLine().getParseResult().originalArgs(),
+            backend);
     Path summary = output.resolve("_runs").resolve(id + ".json");
     System.out.println(
         "Streaming from "

@@ -13,5 +13,11 @@ public final class Counters {
   public static final String REJECTED_LINKS = "rejected_links";
   public static final String LATE_EVENTS = "late_events";
 
+  /** Stream mode: links that reached the one identity coordinator (first occurrences of pairs). */
+  public static final String COORDINATOR_LINKS = "identity_coordinator_links";
+
+  /** Stream mode: distinct events whose links reached the identity coordinator. */
+  public static final String COORDINATOR_EVENTS = "identity_coordinator_events";
+
   private Counters() {}
 }

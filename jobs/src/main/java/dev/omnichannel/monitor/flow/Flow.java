@@ -33,9 +33,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *  raw ─► decode ──► [stream: late filter] ─► by event_id: de-duplicate ─► largest event time
  *          └─► dead_letters          └─► late_events           │
  *    ┌──────────────────────────────────────────────────────────┤
- *    │ links ─► by pair: first occurrence ─► resolver ─┬─► person updates ─┐
- *    │                  └─► repeats ─► by pair: outcome ◄─ decisions       │
- *    │                                       └─► identity_merges ◄─ merges │
+ *    │ links ─► resolver (the mode's) ──────────────────┬─► person updates ─┐
+ *    │                                                  └─► identity_merges  │
  *    └─► by primary identity: assign person ◄──────────────────────────────┘
  *          ─► by person: journeys, touches, every pattern, friction counts, rule-based credit, alerts
  *                ─► events, journeys, journey_matches, friction, attribution
@@ -183,7 +182,12 @@ public final class Flow {
             .flatMap(new LinksFunction())
             .returns(TypeInformation.of(Link.class))
             .name("identity links");
-    Stitching stitching = stitch(links);
+    DataStream<Link> early =
+        decoded
+            .flatMap(new LinksFunction())
+            .returns(TypeInformation.of(Link.class))
+            .name("identity links of every record");
+    Stitching stitching = stitch(links, early);
 
     DataStream<Event> stitched =
         accepted
@@ -269,24 +273,8 @@ public final class Flow {
   private record Stitching(
       DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 
-  private Stitching stitch(DataStream<Link> links) {
-    SingleOutputStreamOperator<Link> firsts =
-        links
-            .keyBy(Link::pairKey, Types.STRING)
-            .process(new PairFilterFunction(timing))
-            .returns(TypeInformation.of(Link.class))
-            .uid("pair-filter")
-            .name("first occurrence of each identity pair");
-    IdentityResolver.Resolved resolved = resolver.resolve(firsts, config.namespaceLimits());
-    DataStream<IdentityMergeRow> repeats =
-        firsts
-            .getSideOutput(PairFilterFunction.REPEATS)
-            .keyBy(Link::pairKey, Types.STRING)
-            .connect(resolved.decisions().keyBy(PairDecision::pairKey, Types.STRING))
-            .process(new PairOutcomeFunction(timing))
-            .returns(TypeInformation.of(IdentityMergeRow.class))
-            .uid("pair-outcome")
-            .name("rows for repeated rejected links");
-    return new Stitching(resolved.updates(), List.of(resolved.merges(), repeats));
+  private Stitching stitch(DataStream<Link> links, DataStream<Link> early) {
+    IdentityResolver.Resolved resolved = resolver.resolve(links, early, config.namespaceLimits());
+    return new Stitching(resolved.updates(), resolved.merges());
   }
 }

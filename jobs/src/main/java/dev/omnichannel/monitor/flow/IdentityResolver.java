@@ -2,24 +2,29 @@ package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * Turns the first occurrence of every identity pair into persons: the part of identity stitching
- * that differs between the modes (a backfill resolves with full knowledge and in parallel; stream
- * mode resolves live). The shared dataflow filters the links before and handles the repeats after
- * (see {@link Flow}).
+ * Turns identity links into persons: the part of identity stitching that differs between the modes.
+ * A backfill resolves with full knowledge and in parallel (connected components, then an ordered
+ * replay per component); stream mode resolves live, in one task fed only the links that can change
+ * the graph. Both follow DESIGN's global link order and guards, so they give the same persons and
+ * rejected links.
  */
 public interface IdentityResolver extends Serializable {
   /**
    * Wires the resolver.
    *
-   * @param firstLinks the first occurrence of each identity pair, in any order; each carries the
-   *     event-time timestamp of its link
+   * @param links every link occurrence of the accepted events, in any order; in stream mode each
+   *     carries its event-time timestamp
+   * @param early the links of every decoded record, before de-duplication: a superset of {@code
+   *     links} that is ready earlier (a resolver may use it where extra links cannot change the
+   *     result, as for grouping identities into components)
    * @param limits the namespace limits
    */
-  Resolved resolve(DataStream<Link> firstLinks, Map<String, Integer> limits);
+  Resolved resolve(DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits);
 
   /**
    * What a resolver gives.
@@ -27,12 +32,8 @@ public interface IdentityResolver extends Serializable {
    * @param updates one update per identity whose person differs from its own person id (an identity
    *     never updated is its own person); a backfill sends final persons at time {@link
    *     Long#MIN_VALUE}, stream mode sends each change at the linking event's time
-   * @param merges identity_merges rows for the first occurrences: rejected links, and in stream
-   *     mode the accepted merges
-   * @param decisions one decision per pair, for its repeats
+   * @param merges identity_merges rows: every rejected link occurrence, and in stream mode every
+   *     accepted merge (one stream per operator that writes them)
    */
-  record Resolved(
-      DataStream<PersonUpdate> updates,
-      DataStream<IdentityMergeRow> merges,
-      DataStream<PairDecision> decisions) {}
+  record Resolved(DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 }

@@ -23,24 +23,36 @@ public final class LocalFlink {
   }
 
   /**
-   * Sizes the embedded cluster for this machine (unless already set): Flink's local default of 128
-   * MiB of managed memory makes every BATCH sort spill to disk, so the sorters get half the JVM's
-   * maximum heap (off-heap, at least 512 MiB); and the shuffle is not compressed, because every
-   * exchange stays inside this process, where compression only costs CPU.
+   * Sizes the embedded cluster for this machine (unless already set):
+   *
+   * <ul>
+   *   <li>Flink's local default of 128 MiB of managed memory makes every BATCH sort spill to disk,
+   *       so the sorters get half the JVM's maximum heap (off-heap, at least 512 MiB);
+   *   <li>the shuffle is not compressed: every exchange stays inside this process, where
+   *       compression only costs CPU;
+   *   <li>twice as many task slots as the job's parallelism: in BATCH execution a stage holds its
+   *       slots until it ends, so with only as many slots as its parallelism, stages that do not
+   *       depend on each other (de-duplication and the first identity rounds, say) would still run
+   *       one after the other.
+   * </ul>
    */
-  public static Configuration sized(Configuration conf) {
+  public static Configuration sized(Configuration conf, int parallelism) {
     long managed = Math.max(512L << 20, Runtime.getRuntime().maxMemory() / 2);
     setIfAbsent(conf, "taskmanager.memory.managed.size", (managed >> 20) + "m");
     setIfAbsent(conf, "taskmanager.network.compression.codec", "NONE");
+    setIfAbsent(conf, "taskmanager.numberOfTaskSlots", String.valueOf(2 * parallelism));
     return conf;
   }
 
   /**
-   * An execution environment with {@code conf}, the loopback bind addresses and, for the embedded
-   * cluster, the sizes of {@link #sized}.
+   * An environment of {@code parallelism} with {@code conf}, the loopback bind addresses and, for
+   * the embedded cluster, the sizes of {@link #sized}.
    */
-  public static StreamExecutionEnvironment environment(Configuration conf) {
-    return StreamExecutionEnvironment.getExecutionEnvironment(sized(loopback(conf)));
+  public static StreamExecutionEnvironment environment(Configuration conf, int parallelism) {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(sized(loopback(conf), parallelism));
+    env.setParallelism(parallelism);
+    return env;
   }
 
   private static void setIfAbsent(Configuration conf, String key, String value) {

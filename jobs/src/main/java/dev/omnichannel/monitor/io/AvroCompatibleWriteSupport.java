@@ -34,6 +34,11 @@ abstract class AvroCompatibleWriteSupport<T> extends WriteSupport<T> {
     this.avroSchema = avroSchema;
   }
 
+  /** The table's Avro schema. */
+  protected final Schema avroSchema() {
+    return avroSchema;
+  }
+
   @Override
   public final String getName() {
     return "avro"; // as AvroWriteSupport: readers pick the Avro read support by it

@@ -27,7 +27,8 @@ public final class ParquetSinks {
   private ParquetSinks() {}
 
   /**
-   * A sink writing {@code type} rows under {@code base/table/dt=.../*.parquet}.
+   * A sink writing {@code type} rows under {@code base/table/dt=.../*.parquet}, field by field
+   * ({@link SpecificRowWriteSupport}; the files are those {@code AvroParquetWriter} writes).
    *
    * @param mainTime the row's main time, which decides its partition (null: {@link
    *     DatePartitionAssigner#UNKNOWN})
@@ -49,7 +50,7 @@ public final class ParquetSinks {
     return sink(
         base,
         table,
-        ParquetWriters.avro(type, ParquetWriters.forTable(table)),
+        ParquetWriters.specific(type, ParquetWriters.forTable(table)),
         new DatePartitionAssigner<>(mainTime),
         prefix);
   }

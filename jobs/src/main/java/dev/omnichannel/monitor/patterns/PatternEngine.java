@@ -15,7 +15,6 @@ import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
 import org.apache.flink.cep.nfa.NFA;
 import org.apache.flink.cep.nfa.NFAState;
 import org.apache.flink.cep.nfa.NFAStateSerializer;
@@ -190,9 +189,9 @@ public final class PatternEngine implements Serializable {
       this.nfa = NFACompiler.compileFactory(compiled.pattern(), false).createNFA();
       this.nfaState = store.getState(new ValueStateDescriptor<>("nfa", new NFAStateSerializer()));
       nfa.open(ctx, new Configuration());
-      // last: the buffer starts a statistics timer thread, stopped by close()
-      this.buffer =
-          new SharedBuffer<>(store, EventSerializer.INSTANCE, new SharedBufferCacheConfig());
+      // last: should its caches stay Guava's, the buffer runs a statistics timer thread until
+      // close()
+      this.buffer = SharedBuffers.create(store, EventSerializer.INSTANCE);
     }
 
     void process(Event e, long time, Consumer<PatternMatch> matches, LongConsumer timers)

@@ -54,9 +54,8 @@ public final class PatternThroughput {
       List<Event> events, PatternCatalogue catalogue, int parallelism, Map<String, Long> counts)
       throws Exception {
     StreamExecutionEnvironment env =
-        LocalFlink.environment(new org.apache.flink.configuration.Configuration());
+        LocalFlink.environment(new org.apache.flink.configuration.Configuration(), parallelism);
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-    env.setParallelism(parallelism);
     DataStream<Event> in = env.fromData(events, EventTypeInfo.INSTANCE);
     long t0 = System.nanoTime();
     if (catalogue == null) {

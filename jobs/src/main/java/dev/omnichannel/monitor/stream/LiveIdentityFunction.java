@@ -3,7 +3,6 @@ package dev.omnichannel.monitor.stream;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.MergeRows;
-import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
@@ -47,6 +46,8 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
   private transient MapState<Long, List<Link>> pending;
   private transient LiveGraph graph;
   private transient LongCounter rejected;
+  private transient LongCounter coordinatorLinks;
+  private transient LongCounter coordinatorEvents;
 
   public LiveIdentityFunction(Map<String, Integer> limits) {
     this.limits = Map.copyOf(limits);
@@ -81,6 +82,8 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
                 getRuntimeContext().getMapState(nextsDescriptor()),
                 getRuntimeContext().getMapState(rootsDescriptor())));
     rejected = getRuntimeContext().getLongCounter(Counters.REJECTED_LINKS);
+    coordinatorLinks = getRuntimeContext().getLongCounter(Counters.COORDINATOR_LINKS);
+    coordinatorEvents = getRuntimeContext().getLongCounter(Counters.COORDINATOR_EVENTS);
   }
 
   @Override
@@ -97,6 +100,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
       return;
     }
     links.sort(Link::compare);
+    coordinatorLinks.add(links.size());
     List<Rejected> rejectedInEvent = new ArrayList<>();
     for (int i = 0; i < links.size(); i++) {
       Link l = links.get(i);
@@ -117,6 +121,9 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
         case REJECTED -> rejectedInEvent.add(new Rejected(l, o.namespace()));
       }
       boolean eventEnds = i + 1 == links.size() || !links.get(i + 1).eventId.equals(l.eventId);
+      if (eventEnds) {
+        coordinatorEvents.add(1);
+      }
       if (eventEnds && !rejectedInEvent.isEmpty()) {
         // as before: a rejection names the persons after all of its event's links
         for (Rejected r : rejectedInEvent) {

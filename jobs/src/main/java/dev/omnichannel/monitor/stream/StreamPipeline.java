@@ -128,8 +128,8 @@ public final class StreamPipeline {
   }
 
   /** The live identity resolver. */
-  static IdentityResolver resolver() {
-    return new LiveResolver();
+  IdentityResolver resolver() {
+    return new LiveResolver(timing());
   }
 
   private static <T> DataStream<CountDelta> count(DataStream<T> s, String counter, long step) {

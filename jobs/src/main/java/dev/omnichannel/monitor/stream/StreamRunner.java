@@ -24,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -51,6 +52,7 @@ public final class StreamRunner {
    * @param maxRestarts restarts after failures before the job fails: null for unlimited (with
    *     exponential back-off), 0 for none
    * @param arguments the command line, for the run summary
+   * @param stateBackend where keyed state lives
    */
   public record Run(
       String checkpointDir,
@@ -59,7 +61,51 @@ public final class StreamRunner {
       String alertsTopic,
       String deadLetterTopic,
       Integer maxRestarts,
-      List<String> arguments) {}
+      List<String> arguments,
+      StateBackend stateBackend) {
+    /** A run with its state on the heap. */
+    public Run(
+        String checkpointDir,
+        Duration checkpointInterval,
+        String restoreFrom,
+        String alertsTopic,
+        String deadLetterTopic,
+        Integer maxRestarts,
+        List<String> arguments) {
+      this(
+          checkpointDir,
+          checkpointInterval,
+          restoreFrom,
+          alertsTopic,
+          deadLetterTopic,
+          maxRestarts,
+          arguments,
+          StateBackend.HASHMAP);
+    }
+
+    /** The same run with its state in {@code backend}. */
+    public Run withStateBackend(StateBackend backend) {
+      return new Run(
+          checkpointDir,
+          checkpointInterval,
+          restoreFrom,
+          alertsTopic,
+          deadLetterTopic,
+          maxRestarts,
+          arguments,
+          backend);
+    }
+  }
+
+  /**
+   * Where keyed state lives: on the JVM heap (fast; every checkpoint writes all of it), or in
+   * embedded RocksDB (state larger than memory; incremental checkpoints write only the files that
+   * changed since the last one).
+   */
+  public enum StateBackend {
+    HASHMAP,
+    ROCKSDB
+  }
 
   /** The job's environment with checkpointing and restarts configured. */
   public static StreamExecutionEnvironment environment(FlowConfig config, Run run) {
@@ -83,9 +129,13 @@ public final class StreamRunner {
     if (run.restoreFrom() != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, run.restoreFrom());
     }
-    StreamExecutionEnvironment env = LocalFlink.environment(conf);
-    env.setParallelism(config.parallelism());
-    return env;
+    if (run.stateBackend() == StateBackend.ROCKSDB) {
+      conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    } else {
+      conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    }
+    return LocalFlink.environment(conf, config.parallelism());
   }
 
   /** Wires the job on {@code env}: source, pipeline, sinks. */

@@ -11,14 +11,13 @@
  * <ol>
  *   <li><b>Links.</b> Every accepted event with two or more identities gives one {@link
  *       dev.omnichannel.monitor.flow.Link} per other identity, joined to its primary identity.
- *   <li><b>First occurrences, in parallel.</b> {@link
- *       dev.omnichannel.monitor.flow.PairFilterFunction} is keyed by the identity pair: when the
- *       watermark passes a link it decides whether it is the pair's first occurrence (the smallest
- *       (time, event id)). Only first occurrences go on: a repeat of a pair cannot change the graph
- *       (an accepted pair is one person from then on; a rejected pair can never be joined later,
- *       because its merged person would exceed the same namespace limit and persons only grow). On
- *       the generated data 26% of links and 12% of events reach the next step, and the share falls
- *       as customers come back.
+ *   <li><b>First occurrences, in parallel.</b> {@link PairFilterFunction} is keyed by the identity
+ *       pair: when the watermark passes a link it decides whether it is the pair's first occurrence
+ *       (the smallest (time, event id)). Only first occurrences go on: a repeat of a pair cannot
+ *       change the graph (an accepted pair is one person from then on; a rejected pair can never be
+ *       joined later, because its merged person would exceed the same namespace limit and persons
+ *       only grow). On the generated data 26% of links and 12% of events reach the next step, and
+ *       the share falls as customers come back.
  *   <li><b>The graph, in one task.</b> {@link LiveIdentityFunction} applies the first occurrences
  *       in DESIGN's global order (event time, event id, then the other identity) when the watermark
  *       passes them, with exactly the backfill's union-find and guards ({@link
@@ -33,10 +32,9 @@
  *       by identity, holds each event until the watermark passes {@code event_time + stitch delay +
  *       allowed lateness}, then gives it the person its primary identity has then.
  *   <li><b>Rows.</b> Every accepted merge and every rejected first occurrence is an {@code
- *       identity_merges} row from the graph; {@link
- *       dev.omnichannel.monitor.flow.PairOutcomeFunction}, keyed by pair, writes the rows of the
- *       repeats of rejected pairs from the graph's decision (with the persons of the first
- *       rejection).
+ *       identity_merges} row from the graph; {@link PairOutcomeFunction}, keyed by pair, writes the
+ *       rows of the repeats of rejected pairs from the graph's decision (with the persons of the
+ *       first rejection).
  * </ol>
  *
  * <p><b>Final and eventual.</b> An event's person id is final when it is written: it is the best

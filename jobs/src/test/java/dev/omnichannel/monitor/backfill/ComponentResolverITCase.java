@@ -8,11 +8,7 @@ import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.IdentityResolver;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.LocalFlink;
-import dev.omnichannel.monitor.flow.PairDecision;
-import dev.omnichannel.monitor.flow.PairFilterFunction;
-import dev.omnichannel.monitor.flow.PairOutcomeFunction;
 import dev.omnichannel.monitor.flow.PersonUpdate;
-import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.generate.GeneratedIdentityEvents;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.identity.ComponentSimulator;
@@ -33,12 +29,10 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -49,10 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PairFilter, then the {@link ComponentResolver}, then PairOutcome in BATCH execution on a
- * MiniCluster, over the links of a generated data set, at parallelism 1 and 4: every identity's
- * person and the full list of rejected-link rows equal {@link
- * dev.omnichannel.monitor.identity.IdentityGraph} fed the same events in order. No Kryo anywhere.
+ * {@link ComponentResolver} in BATCH execution, on every link occurrence, on a MiniCluster, over
+ * the links of a generated data set, at parallelism 1 and 4: every identity's person and the full
+ * list of rejected-link rows equal {@link dev.omnichannel.monitor.identity.IdentityGraph} fed the
+ * same events in order. No Kryo anywhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ComponentResolverITCase {
@@ -79,6 +73,15 @@ class ComponentResolverITCase {
       Map<String, String> updates, List<String> rows, long rejectedCounter, long linkRecords) {}
 
   static Outcome run(List<Ev> events, IdentityResolver resolver, int parallelism) throws Exception {
+    return run(events, List.of(), resolver, parallelism);
+  }
+
+  /**
+   * Runs the resolver on the links of {@code events}; {@code extra} links (as a losing duplicate
+   * would bring) are added only to the early links, which must not change the result.
+   */
+  static Outcome run(List<Ev> events, List<Link> extra, IdentityResolver resolver, int parallelism)
+      throws Exception {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false); // fails the job on any Kryo-serialized type
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -91,24 +94,16 @@ class ComponentResolverITCase {
         env.fromData(links, TypeInformation.of(Link.class))
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Link>noWatermarks().withTimestampAssigner((l, ts) -> l.time));
-    SingleOutputStreamOperator<Link> first =
-        all.keyBy(Link::pairKey, Types.STRING)
-            .process(new PairFilterFunction(Timing.bounded(null)))
-            .returns(TypeInformation.of(Link.class))
-            .uid("identity-pair-filter")
-            .name("Identity pair filter");
-    IdentityResolver.Resolved resolved = resolver.resolve(first, Namespaces.DEFAULT_LIMITS);
-    DataStream<IdentityMergeRow> repeatRows =
-        first
-            .getSideOutput(PairFilterFunction.REPEATS)
-            .connect(resolved.decisions())
-            .keyBy(Link::pairKey, PairDecision::pairKey, Types.STRING)
-            .process(new PairOutcomeFunction(Timing.bounded(null)))
-            .returns(TypeInformation.of(IdentityMergeRow.class))
-            .uid("identity-pair-outcome")
-            .name("Identity pair outcome");
+    List<Link> earlyLinks = new ArrayList<>(links);
+    earlyLinks.addAll(extra);
+    DataStream<Link> early = env.fromData(earlyLinks, TypeInformation.of(Link.class));
+    IdentityResolver.Resolved resolved = resolver.resolve(all, early, Namespaces.DEFAULT_LIMITS);
     CloseableIterator<PersonUpdate> updates = resolved.updates().collectAsync();
-    CloseableIterator<IdentityMergeRow> rows = resolved.merges().union(repeatRows).collectAsync();
+    DataStream<IdentityMergeRow> merges = resolved.merges().get(0);
+    for (int i = 1; i < resolved.merges().size(); i++) {
+      merges = merges.union(resolved.merges().get(i));
+    }
+    CloseableIterator<IdentityMergeRow> rows = merges.collectAsync();
     JobExecutionResult result = env.execute("identity resolver p" + parallelism);
     Map<String, String> persons = new HashMap<>();
     while (updates.hasNext()) {
@@ -164,6 +159,22 @@ class ComponentResolverITCase {
     for (int p : new int[] {1, 4}) {
       assertExact(events, run(events, new ComponentResolver(ComponentResolver.DEFAULT_ROUNDS), p));
     }
+  }
+
+  @Test
+  void extraEarlyLinksOnlyMakeComponentsCoarserAndChangeNoResult() throws Exception {
+    // Links that a losing duplicate would bring: random pairs of the data's identities, some
+    // joining customers that the real links keep apart.
+    List<Link> all = RandomIdentityEvents.allLinks(events);
+    java.util.Random r = new java.util.Random(3);
+    List<Link> extra = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Link a = all.get(r.nextInt(all.size()));
+      Link b = all.get(r.nextInt(all.size()));
+      extra.add(new Link(a.time, "dup-" + i, a.primary, b.primary));
+    }
+    // Random extra links make long chains, so this run gets enough rounds for any of them.
+    assertExact(events, run(events, extra, new ComponentResolver(16), 4));
   }
 
   @Test

@@ -94,7 +94,7 @@ class AttributionWriteSupportTest {
     out.add(row("e-3", "PARTICIPATION", "", 0.0, Double.MAX_VALUE, 0L));
     out.add(row("e-4", "MARKOV", "x".repeat(3_000), Double.MIN_VALUE, 0.0, 4_102_444_799_999L));
     for (SpecificRecordBase r :
-        ParquetWritersTest.randomRows(AttributionRow.getClassSchema(), 2_000, 9)) {
+        RandomRows.rows(AttributionRow.getClassSchema(), 2_000, 9, RandomRows.EDGES)) {
       out.add((AttributionRow) r);
     }
     return out;

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.omnichannel.monitor.avro.AttributionRow;
 import dev.omnichannel.monitor.flow.Table;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -43,7 +39,7 @@ class ParquetWritersTest {
       Path defaults = tmp.resolve(t.tableName() + "-defaults.parquet");
       Path tuned = tmp.resolve(t.tableName() + ".parquet");
       ParquetTestFiles.write(defaults, avro(t, ParquetWriters.PARQUET_DEFAULTS), rows);
-      ParquetTestFiles.write(tuned, avro(t, ParquetWriters.forTable(t.tableName())), rows);
+      ParquetTestFiles.write(tuned, specific(t, ParquetWriters.forTable(t.tableName())), rows);
       assertDictionaryWhereConfigured(t.tableName(), defaults, tuned);
     }
   }
@@ -124,6 +120,13 @@ class ParquetWritersTest {
     }
   }
 
+  private static org.apache.flink.formats.parquet.ParquetBuilder<SpecificRecordBase> specific(
+      Table t, ParquetWriters.Settings s) {
+    @SuppressWarnings("unchecked")
+    Class<SpecificRecordBase> type = (Class<SpecificRecordBase>) t.rowType();
+    return ParquetWriters.specific(type, s);
+  }
+
   private static org.apache.flink.formats.parquet.ParquetBuilder<SpecificRecordBase> avro(
       Table t, ParquetWriters.Settings s) {
     @SuppressWarnings("unchecked")
@@ -141,53 +144,7 @@ class ParquetWritersTest {
         .convert(schema).getColumns().stream().map(c -> String.join(".", c.getPath())).toList();
   }
 
-  /** Random rows of a generated record class, each field drawn from a few values. */
   static List<SpecificRecordBase> randomRows(Schema schema, int n, long seed) {
-    Random r = new Random(seed);
-    List<SpecificRecordBase> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add((SpecificRecordBase) value(schema, r));
-    }
-    return out;
-  }
-
-  private static Object value(Schema s, Random r) {
-    switch (s.getType()) {
-      case RECORD:
-        SpecificRecordBase rec = (SpecificRecordBase) SpecificData.get().newRecord(null, s);
-        for (Schema.Field f : s.getFields()) {
-          rec.put(f.pos(), value(f.schema(), r));
-        }
-        return rec;
-      case UNION:
-        Schema nonNull =
-            s.getTypes().stream().filter(x -> x.getType() != Schema.Type.NULL).findFirst().get();
-        return r.nextInt(4) == 0 ? null : value(nonNull, r);
-      case STRING:
-        return "v-" + r.nextInt(8);
-      case LONG:
-        long t = 1_767_225_600_000L + r.nextInt(8) * 1000L;
-        return s.getLogicalType() != null ? Instant.ofEpochMilli(t) : t;
-      case INT:
-        return r.nextInt(8);
-      case DOUBLE:
-        return r.nextInt(8) / 4.0;
-      case BOOLEAN:
-        return r.nextBoolean();
-      case ARRAY:
-        List<Object> list = new ArrayList<>();
-        for (int k = r.nextInt(3); k > 0; k--) {
-          list.add(value(s.getElementType(), r));
-        }
-        return list;
-      case MAP:
-        Map<String, Object> map = new HashMap<>();
-        for (int k = r.nextInt(3); k > 0; k--) {
-          map.put("k-" + r.nextInt(4), value(s.getValueType(), r));
-        }
-        return map;
-      default:
-        throw new IllegalArgumentException("no random values for " + s);
-    }
+    return RandomRows.rows(schema, n, seed, RandomRows.FEW);
   }
 }

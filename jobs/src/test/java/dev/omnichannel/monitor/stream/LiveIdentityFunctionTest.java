@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.flow.Link;
-import dev.omnichannel.monitor.flow.PairDecision;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.LiveGraph;

@@ -8,9 +8,6 @@ import dev.omnichannel.monitor.flow.IdentityResolver;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.flow.MergeRows;
-import dev.omnichannel.monitor.flow.PairDecision;
-import dev.omnichannel.monitor.flow.PairFilterFunction;
-import dev.omnichannel.monitor.flow.PairOutcomeFunction;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.generate.GeneratedIdentityEvents;
@@ -34,14 +31,12 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -126,25 +121,11 @@ class LiveResolverITCase {
                     .withTimestampAssigner((l, ts) -> l.time))
             .setParallelism(1);
     Timing timing = Timing.eventTime(Duration.ofMinutes(1), Duration.ofDays(1));
-    SingleOutputStreamOperator<Link> first =
-        all.keyBy(Link::pairKey, Types.STRING)
-            .process(new PairFilterFunction(timing))
-            .returns(TypeInformation.of(Link.class))
-            .uid("identity-pair-filter")
-            .name("Identity pair filter");
     IdentityResolver.Resolved resolved =
-        new LiveResolver().resolve(first, Namespaces.DEFAULT_LIMITS);
-    DataStream<IdentityMergeRow> repeatRows =
-        first
-            .getSideOutput(PairFilterFunction.REPEATS)
-            .connect(resolved.decisions())
-            .keyBy(Link::pairKey, PairDecision::pairKey, Types.STRING)
-            .process(new PairOutcomeFunction(timing))
-            .returns(TypeInformation.of(IdentityMergeRow.class))
-            .uid("identity-pair-outcome")
-            .name("Identity pair outcome");
+        new LiveResolver(timing).resolve(all, all, Namespaces.DEFAULT_LIMITS);
     CloseableIterator<PersonUpdate> updates = resolved.updates().collectAsync();
-    CloseableIterator<IdentityMergeRow> rows = resolved.merges().union(repeatRows).collectAsync();
+    CloseableIterator<IdentityMergeRow> rows =
+        resolved.merges().get(0).union(resolved.merges().get(1)).collectAsync();
     JobExecutionResult result = env.execute("live identity p" + parallelism);
     List<String> updateList = new ArrayList<>();
     while (updates.hasNext()) {

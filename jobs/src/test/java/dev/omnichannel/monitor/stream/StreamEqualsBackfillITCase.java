@@ -109,8 +109,7 @@ class StreamEqualsBackfillITCase {
             Duration.ofDays(2), Duration.ZERO, Duration.ZERO, stitchDelay, Duration.ofDays(7));
     Configuration conf = new Configuration();
     conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.STREAMING);
-    StreamExecutionEnvironment env = LocalFlink.environment(conf);
-    env.setParallelism(2);
+    StreamExecutionEnvironment env = LocalFlink.environment(conf, 2);
     env.enableCheckpointing(1000);
     DataStream<RawRecord> raw =
         env.fromSource(

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Failures on a real broker. One topic of generated events (with broken records) is read by a
@@ -78,16 +80,22 @@ class StreamFailuresITCase {
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static volatile long failAfter;
 
+    /** While set, every record waits 1 ms (a test that stops the job midway sets it). */
+    static volatile boolean crawl;
+
     static void reset(long after) {
       SEEN.set(0);
       FAILED.set(false);
       failAfter = after;
+      crawl = false;
     }
 
     @Override
     public RawRecord map(RawRecord r) throws Exception {
       long n = SEEN.incrementAndGet();
-      if (n % 40 == 0) {
+      if (crawl) {
+        Thread.sleep(1);
+      } else if (n % 40 == 0) {
         Thread.sleep(10);
       }
       if (failAfter > 0 && n >= failAfter && FAILED.compareAndSet(false, true)) {
@@ -104,14 +112,20 @@ class StreamFailuresITCase {
   }
 
   private StreamRunner.Run run(String name, Integer maxRestarts, String restoreFrom) {
+    return run(name, maxRestarts, restoreFrom, StreamRunner.StateBackend.HASHMAP);
+  }
+
+  private StreamRunner.Run run(
+      String name, Integer maxRestarts, String restoreFrom, StreamRunner.StateBackend backend) {
     return new StreamRunner.Run(
-        dir.resolve("checkpoints-" + name).toUri().toString(),
+        dir.resolve("checkpoints-" + name + "-" + backend).toUri().toString(),
         Duration.ofMillis(500),
         restoreFrom,
         null,
         null,
         maxRestarts,
-        List.of());
+        List.of(),
+        backend);
   }
 
   /**
@@ -227,9 +241,12 @@ class StreamFailuresITCase {
     assertSameAsWithoutFailure("an operator thrown once", out);
   }
 
-  @Test
-  void aKilledTaskManagerShouldLoseAndDuplicateNothing() throws Exception {
-    Path out = dir.resolve("killed");
+  /** On the heap, and in RocksDB with incremental checkpoints. */
+  @ParameterizedTest
+  @EnumSource(StreamRunner.StateBackend.class)
+  void aKilledTaskManagerShouldLoseAndDuplicateNothing(StreamRunner.StateBackend backend)
+      throws Exception {
+    Path out = dir.resolve("killed-" + backend);
     Probe.reset(0);
     Configuration clusterConf = LocalFlink.loopback(new Configuration());
     try (MiniCluster cluster =
@@ -240,7 +257,8 @@ class StreamFailuresITCase {
                 .setNumSlotsPerTaskManager(2)
                 .build())) {
       cluster.start();
-      StreamExecutionEnvironment env = job(out, "killed", run("killed", 5, null));
+      StreamExecutionEnvironment env =
+          job(out, "killed-" + backend, run("killed", 5, null, backend));
       JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
       Path summary = out.resolve("_runs").resolve(RUN_ID + ".json");
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -257,32 +275,46 @@ class StreamFailuresITCase {
       JobResult result = cluster.requestJobResult(job).get();
       assertThat(result.isSuccess()).as(String.valueOf(result.getSerializedThrowable())).isTrue();
     }
-    assertSameAsWithoutFailure("a killed TaskManager", out);
+    assertSameAsWithoutFailure("a killed TaskManager (" + backend + ")", out);
   }
 
-  @Test
-  void aRunStoppedWithASavepointAndResumedShouldEqualTheUninterruptedOne() throws Exception {
-    Path out = dir.resolve("resumed");
+  /** On the heap, and in RocksDB with incremental checkpoints. */
+  @ParameterizedTest
+  @EnumSource(StreamRunner.StateBackend.class)
+  void aRunStoppedWithASavepointAndResumedShouldEqualTheUninterruptedOne(
+      StreamRunner.StateBackend backend) throws Exception {
+    Path out = dir.resolve("resumed-" + backend);
     Probe.reset(0);
-    JobClient client = job(out, "resumed", run("first", 0, null)).executeAsync("first half");
-    while (Probe.SEEN.get() < records / 2) {
+    Probe.crawl = true; // so the stop comes before the end of the topic, whatever the backend
+    JobClient client =
+        job(out, "resumed-" + backend, run("first", 0, null, backend)).executeAsync("first half");
+    // Every task must be running before a savepoint can be taken (RocksDB's take longer to
+    // start): the first completed checkpoint writes the run summary.
+    Path summary = out.resolve("_runs").resolve(RUN_ID + ".json");
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while ((Probe.SEEN.get() < records / 2 || !Files.exists(summary))
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     String savepoint =
         client
             .stopWithSavepoint(
-                false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                false,
+                dir.resolve("savepoints-" + backend).toUri().toString(),
+                SavepointFormatType.CANONICAL)
             .get();
     long seenBefore = Probe.SEEN.get();
+    Probe.crawl = false;
     assertThat(seenBefore).as("stopped midway").isLessThan(records);
     // The resumed job reads on from the offsets in the savepoint (the group id does not matter).
-    job(out, "resumed-again", run("second", 0, savepoint)).execute("second half");
+    job(out, "resumed-again-" + backend, run("second", 0, savepoint, backend))
+        .execute("second half");
     assertThat(Probe.SEEN.get())
         .as("the second half resumed where the savepoint was taken")
         .isLessThan(records + records / 2);
     System.out.printf(
         "stopped with a savepoint after %,d of %,d records, resumed from %s%n",
         seenBefore, records, savepoint);
-    assertSameAsWithoutFailure("a run resumed from a savepoint", out);
+    assertSameAsWithoutFailure("a run resumed from a savepoint (" + backend + ")", out);
   }
 }

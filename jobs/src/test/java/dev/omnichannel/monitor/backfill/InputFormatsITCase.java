@@ -1,9 +1,9 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.omnichannel.monitor.cli.Main;
-import dev.omnichannel.monitor.flow.*;
+import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;

@@ -1,9 +1,11 @@
-package dev.omnichannel.monitor.flow;
+package dev.omnichannel.monitor.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.flow.Link;
+import dev.omnichannel.monitor.flow.Timing;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -1,6 +1,10 @@
-package dev.omnichannel.monitor.flow;
+package dev.omnichannel.monitor.stream;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.flow.Counters;
+import dev.omnichannel.monitor.flow.Link;
+import dev.omnichannel.monitor.flow.MergeRows;
+import dev.omnichannel.monitor.flow.Timing;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;

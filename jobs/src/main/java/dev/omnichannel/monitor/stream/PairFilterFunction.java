@@ -1,5 +1,7 @@
-package dev.omnichannel.monitor.flow;
+package dev.omnichannel.monitor.stream;
 
+import dev.omnichannel.monitor.flow.Link;
+import dev.omnichannel.monitor.flow.Timing;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -12,7 +12,6 @@ import dev.omnichannel.monitor.attribution.PathStat;
 import dev.omnichannel.monitor.attribution.RuleBasedModel;
 import dev.omnichannel.monitor.attribution.ShapleyModel;
 import dev.omnichannel.monitor.cli.Main;
-import dev.omnichannel.monitor.flow.*;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.journey.Touch;

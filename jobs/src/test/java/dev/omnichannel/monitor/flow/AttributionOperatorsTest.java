@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -8,7 +8,6 @@ import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.avro.AttributionChannelRow;
 import dev.omnichannel.monitor.avro.AttributionRow;
-import dev.omnichannel.monitor.flow.*;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.omnichannel.monitor.flow;
+package dev.omnichannel.monitor.stream;
 
 /**
  * What the identity graph decided for the first occurrence of an identity pair. The decision holds

@@ -1,11 +1,11 @@
-package dev.omnichannel.monitor.pipeline;
+package dev.omnichannel.monitor.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.omnichannel.monitor.cli.Main;
-import dev.omnichannel.monitor.flow.*;
+import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.identity.IdentityKey;
@@ -450,11 +450,17 @@ class BackfillITCase {
   }
 
   @Test
-  void parallelismOneAndFourAndARerunShouldGiveIdenticalTables() throws Exception {
+  void parallelismOneTwoFourAndEightAndARerunShouldGiveIdenticalTables() throws Exception {
     Map<String, List<List<Object>>> p4 = snapshot(out4);
     Path out1 = dir.resolve("out-p1");
     backfill(out1, 1);
     assertThat(snapshot(out1)).isEqualTo(p4);
+    // 8 subtasks on 2 cores stand in for a wider cluster: every keyed exchange spreads further
+    Path out8 = dir.resolve("out-p8");
+    backfill(out8, 8);
+    assertThat(snapshot(out8)).isEqualTo(p4);
+
+    // the re-run at parallelism 2 replaces the parallelism-4 output in place
 
     JsonNode again = backfill(out4, 2);
     assertThat(snapshot(out4)).isEqualTo(p4);
