@@ -12,8 +12,12 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.cep.nfa.NFA;
 import org.apache.flink.cep.nfa.NFAState;
@@ -168,6 +172,9 @@ public final class PatternEngine implements Serializable {
     }
   }
 
+  /** The name of {@link SharedBuffer}'s map of event counters per timestamp. */
+  static final String EVENTS_COUNT = "sharedBuffer-events-count";
+
   /** One pattern: its automaton and its state. */
   private static final class Matcher {
     private final PatternDef def;
@@ -178,6 +185,7 @@ public final class PatternEngine implements Serializable {
     private final PrefixedStateStore store;
     private final ValueState<NFAState> nfaState;
     private final SharedBuffer<Event> buffer;
+    private final MapState<Long, Integer> eventsCount;
 
     Matcher(PatternDef def, PrefixedStateStore store, RuntimeContext ctx) throws Exception {
       PatternCompiler.CompiledPattern compiled = PatternCompiler.compile(def);
@@ -192,6 +200,11 @@ public final class PatternEngine implements Serializable {
       // last: should its caches stay Guava's, the buffer runs a statistics timer thread until
       // close()
       this.buffer = SharedBuffers.create(store, EventSerializer.INSTANCE);
+      // the buffer's own per-timestamp event counters (the same state, by name and serializers)
+      this.eventsCount =
+          store.getMapState(
+              new MapStateDescriptor<>(
+                  EVENTS_COUNT, LongSerializer.INSTANCE, IntSerializer.INSTANCE));
     }
 
     void process(Event e, long time, Consumer<PatternMatch> matches, LongConsumer timers)
@@ -213,6 +226,12 @@ public final class PatternEngine implements Serializable {
 
     void advanceTime(long time, Consumer<PatternMatch> matches) throws Exception {
       NFAState stored = nfaState.value();
+      if (stored == null && eventsCount.isEmpty()) {
+        // Only the start state and nothing in the buffer: advancing changes nothing (the start
+        // state never times out, there is no completed match to emit, no counter to prune).
+        // Most keys are in this state at most timers; the person stage advances every pattern.
+        return;
+      }
       NFAState state = stored != null ? stored : nfa.createInitialNFAState();
       try (SharedBufferAccessor<Event> accessor = buffer.getAccessor()) {
         advance(accessor, state, time, matches);
