@@ -104,8 +104,10 @@ public final class BackfillRunner {
     s.accounting.lateEvents = 0;
     s.rejectedLinks = counter(result, Counters.REJECTED_LINKS);
     s.range = new LinkedHashMap<>();
-    s.range.put("from", String.valueOf(committed.from()));
-    s.range.put("to", String.valueOf(committed.to()));
+    if (committed.from() != null) {
+      s.range.put("from", String.valueOf(committed.from()));
+      s.range.put("to", String.valueOf(committed.to()));
+    }
     for (String table : Table.backfillTables()) {
       s.tables.put(table, ParquetFiles.rowCount(committed.files(table)));
     }

@@ -41,9 +41,15 @@ public final class InputResolver {
       }
       if (Files.isDirectory(p)) {
         List<Path> found = walk(p);
-        if (found.isEmpty()) {
+        if (found.isEmpty() && hasVisibleFiles(p)) {
+          // other files only: most likely the wrong directory
           throw new UserException(
               "--input " + input + " holds no event files (*.avro, *.jsonl, *.jsonl.gz)");
+        }
+        if (found.isEmpty()) {
+          // An empty directory (a day without exports) is a valid input: the file source lists
+          // it and reads nothing, and the run writes empty tables and a balanced summary.
+          files.add(p.toAbsolutePath().normalize().toString());
         }
         found.forEach(f -> files.add(f.toAbsolutePath().normalize().toString()));
       } else if (EventFileFormat.isEventFile(p.getFileName().toString())) {
@@ -54,6 +60,15 @@ public final class InputResolver {
       }
     }
     return new ArrayList<>(files);
+  }
+
+  /** True when {@code dir} holds a regular file that is not hidden, at any depth. */
+  private static boolean hasVisibleFiles(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(f -> Files.isRegularFile(f) && visible(dir, f));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<Path> walk(Path dir) {

@@ -13,7 +13,11 @@ public final class SummaryPrinter {
     RunSummary.Accounting a = s.accounting;
     out.println();
     out.printf("Run %s  (%s, %.1f s)%n", s.runId, s.status, s.durationMs / 1000.0);
-    out.printf("  range              %s .. %s%n", s.range.get("from"), s.range.get("to"));
+    if (s.range == null || s.range.get("from") == null) {
+      out.printf("  range              none (no events, no --from/--to)%n");
+    } else {
+      out.printf("  range              %s .. %s%n", s.range.get("from"), s.range.get("to"));
+    }
     out.printf("  input records      %,d%n", a.inputRecords);
     out.printf("  accepted events    %,d%n", a.acceptedEvents);
     out.printf("  duplicates         %,d%n", a.duplicates);

@@ -55,6 +55,15 @@ public final class PartitionCommitter {
    * @param from the range's first day, or null for the first date staged
    * @param to the range's last day, or null for the last date staged
    */
+  private boolean anyUnknown(List<String> tables) throws IOException {
+    for (String table : tables) {
+      if (partitions(staging.resolve(table)).contains(DatePartitionAssigner.UNKNOWN)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public Result commit(List<String> tables, LocalDate from, LocalDate to) throws IOException {
     TreeSet<LocalDate> staged = new TreeSet<>();
     for (String table : tables) {
@@ -66,6 +75,13 @@ public final class PartitionCommitter {
     }
     LocalDate rangeFrom = from != null ? from : (staged.isEmpty() ? null : staged.first());
     LocalDate rangeTo = to != null ? to : (staged.isEmpty() ? null : staged.last());
+    if (rangeFrom == null && rangeTo == null && !anyUnknown(tables)) {
+      // No range given and nothing staged (an empty input): nothing to publish, and no
+      // partition may be replaced; falling back to today would remove today's partitions.
+      deleteTree(staging);
+      deleteIfEmpty(staging.getParent());
+      return new Result(null, null, Map.of());
+    }
     LocalDate fallback = rangeFrom != null ? rangeFrom : LocalDate.now(ZoneOffset.UTC);
     if (rangeFrom == null) {
       rangeFrom = fallback;

@@ -116,6 +116,30 @@ class ValidConfigurationsITCase {
         .isEqualTo(full.get("accounting").get("input_records").asLong());
   }
 
+  @Test
+  void anEmptyInputDirectoryShouldWriteEmptyTablesAndBalance() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("no-exports-today"));
+    JsonNode s = backfillOf(empty, "empty-input");
+    assertThat(s.get("accounting").get("input_records").asLong()).isZero();
+    assertThat(tables(s).size()).isPositive();
+    tables(s)
+        .fields()
+        .forEachRemaining(t -> assertThat(t.getValue().asLong()).as(t.getKey()).isZero());
+    assertThat(s.get("range").size()).as("no range: nothing published").isZero();
+    // a directory with other files only is most likely the wrong one: refused
+    Files.writeString(empty.resolve("README.txt"), "exports land here\n");
+    assertThat(
+            Main.execute(
+                "backfill",
+                "--input",
+                empty.toString(),
+                "--output",
+                dir.resolve("out-readme").toString(),
+                "--hmac-key-file",
+                key.toString()))
+        .isEqualTo(2);
+  }
+
   private void assertSameEventsAndJourneys(JsonNode s) {
     assertThat(tables(s).get("events")).isEqualTo(tables(full).get("events"));
     assertThat(tables(s).get("journeys")).isEqualTo(tables(full).get("journeys"));
@@ -131,13 +155,17 @@ class ValidConfigurationsITCase {
   }
 
   private JsonNode backfill(String name, String... extra) throws Exception {
+    return backfillOf(input.resolve("events"), name, extra);
+  }
+
+  private JsonNode backfillOf(Path events, String name, String... extra) throws Exception {
     Path out = dir.resolve("out-" + name);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "backfill",
                 "--input",
-                input.resolve("events").toString(),
+                events.toString(),
                 "--output",
                 out.toString(),
                 "--parallelism",

@@ -52,6 +52,19 @@ class PartitionCommitterTest {
   }
 
   @Test
+  void anEmptyRunWithoutARangeShouldPublishAndRemoveNothing() throws IOException {
+    String today = "dt=" + LocalDate.now(java.time.ZoneOffset.UTC);
+    stage("r1", "events", today, "kept.parquet");
+    committer("r1").commit(List.of("events"), null, null);
+    Files.createDirectories(out.resolve("_staging").resolve("r2").resolve("events"));
+    PartitionCommitter.Result r = committer("r2").commit(List.of("events"), null, null);
+    assertThat(r.from()).isNull();
+    assertThat(r.to()).isNull();
+    assertThat(r.files("events")).isEmpty();
+    assertThat(tree()).containsExactly("events/" + today + "/kept.parquet");
+  }
+
+  @Test
   void shouldReplacePartitionsOfTheRangeAndRemoveThoseNoLongerProduced() throws IOException {
     stage("r1", "events", "dt=2026-01-05", "old1.parquet");
     stage("r1", "events", "dt=2026-01-06", "old2.parquet");
