@@ -60,20 +60,80 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
 
   private static Reader<RawRecord> open(FileSourceSplit split, long skip) throws IOException {
     Path path = split.path();
-    FSDataInputStream in = path.getFileSystem().open(path);
     String name = path.getName();
     String scheme = path.toUri().getScheme();
     String file =
         scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
-    RecordReader reader =
-        name.endsWith(".avro")
-            ? new AvroRecordReader(file, in)
-            : new LineRecordReader(
-                file, name.endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+    RecordReader reader;
+    try {
+      reader = reader(path, name, file);
+    } catch (IOException e) {
+      // gone since it was listed, not readable, not gzip: one dead letter, the run goes on
+      reader = new FailedReader(unreadable(file, "", e, ""));
+    }
     for (long i = 0; i < skip && reader.next() != null; i++) {
       // skip records already emitted before the restore
     }
     return new BatchingReader(reader, skip);
+  }
+
+  private static RecordReader reader(Path path, String name, String file) throws IOException {
+    FSDataInputStream in = path.getFileSystem().open(path);
+    if (name.endsWith(".avro")) {
+      return new AvroRecordReader(file, in);
+    }
+    if (!name.endsWith(".gz")) {
+      return new LineRecordReader(file, in);
+    }
+    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    buffered.mark(HEAD_BYTES);
+    byte[] head = buffered.readNBytes(HEAD_BYTES);
+    buffered.reset();
+    try {
+      return new LineRecordReader(file, new GZIPInputStream(buffered, 1 << 16));
+    } catch (IOException e) {
+      buffered.close();
+      return new FailedReader(unreadable(file, "", e, "first bytes (hex): " + hex(head)));
+    }
+  }
+
+  /** How many of a file's first bytes an unreadable compressed file's dead letter shows. */
+  private static final int HEAD_BYTES = 32;
+
+  private static String hex(byte[] b) {
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  /**
+   * The dead letter of a file that cannot be read from some point on: its source is the file (and
+   * the line where reading stopped), its reason names the error.
+   */
+  static RawRecord unreadable(String source, String where, Exception e, String payload) {
+    String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+    return new RawRecord(
+        source,
+        payload,
+        DeadLetterReason.MALFORMED_RECORD.with(
+            "unreadable file" + where + ": " + e.getClass().getSimpleName() + message));
+  }
+
+  /** A file that could not be opened: its one dead letter. */
+  private static final class FailedReader implements RecordReader {
+    private RawRecord record;
+
+    FailedReader(RawRecord record) {
+      this.record = record;
+    }
+
+    @Override
+    public RawRecord next() {
+      RawRecord r = record;
+      record = null;
+      return r;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override
@@ -157,6 +217,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     private int scanned;
 
     private boolean eof;
+    private boolean failed;
     private long lineNo;
 
     LineRecordReader(String file, InputStream in) {
@@ -164,8 +225,25 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
       this.in = in;
     }
 
+    /**
+     * The next record; when the file cannot be read further (a truncated or corrupt gzip stream, an
+     * I/O error), one dead letter at the line where reading stopped, then the end. The records
+     * before it are emitted as usual.
+     */
     @Override
     public RawRecord next() throws IOException {
+      if (failed) {
+        return null;
+      }
+      try {
+        return nextLine();
+      } catch (IOException e) {
+        failed = true;
+        return unreadable(file + ":" + (lineNo + 1), " from line " + (lineNo + 1) + " on", e, "");
+      }
+    }
+
+    private RawRecord nextLine() throws IOException {
       while (true) {
         int nl = indexOfNewline(buf, Math.max(pos, scanned), limit);
         if (nl < 0) {

@@ -128,6 +128,61 @@ class EventFileFormatTest {
   }
 
   @Test
+  void aFileThatIsNotGzipShouldBeOneDeadLetterWithItsFirstBytes() throws IOException {
+    Path f = dir.resolve("notgz.jsonl.gz");
+    Files.writeString(f, "{\"a\":1}\n{\"a\":2}\n");
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).source).isEqualTo(f.toString());
+    assertThat(records.get(0).readError)
+        .isEqualTo("malformed_record: unreadable file: ZipException: Not in GZIP format");
+    assertThat(records.get(0).payload)
+        .isEqualTo("first bytes (hex): 7b2261223a317d0a7b2261223a327d0a");
+  }
+
+  @Test
+  void aTruncatedGzipFileShouldKeepItsRecordsBeforeTheDamage() throws IOException {
+    Path whole = dir.resolve("whole.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
+      for (int i = 1; i <= 20_000; i++) {
+        out.write(
+            ("{\"n\":" + i + ",\"pad\":\"" + Integer.toHexString(i * 7919) + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(whole);
+    Path f = dir.resolve("truncated.jsonl.gz");
+    Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    List<RawRecord> records = readAll(f, 0);
+    RawRecord last = records.get(records.size() - 1);
+    List<RawRecord> good = records.subList(0, records.size() - 1);
+    assertThat(good).isNotEmpty().extracting(r -> r.readError).containsOnlyNulls();
+    for (int i = 0; i < good.size(); i++) {
+      assertThat(good.get(i).payload).startsWith("{\"n\":" + (i + 1) + ",");
+    }
+    int next = good.size() + 1;
+    assertThat(last.source).isEqualTo(f + ":" + next);
+    assertThat(last.readError)
+        .startsWith("malformed_record: unreadable file from line " + next + " on: EOFException");
+  }
+
+  @Test
+  void aFileThatVanishedAfterListingShouldBeOneDeadLetter() throws IOException {
+    Path f = dir.resolve("gone.jsonl");
+    FileSourceSplit split =
+        new FileSourceSplit("s", new org.apache.flink.core.fs.Path(f.toUri()), 0, 10, 0, 10);
+    BulkFormat.Reader<RawRecord> reader =
+        new EventFileFormat().createReader(new Configuration(), split);
+    BulkFormat.RecordIterator<RawRecord> batch = reader.readBatch();
+    RawRecord r = batch.next().getRecord();
+    assertThat(r.source).isEqualTo(f.toString());
+    assertThat(r.readError).startsWith("malformed_record: unreadable file: FileNotFoundException");
+    assertThat(batch.next()).isNull();
+    assertThat(reader.readBatch()).isNull();
+    reader.close();
+  }
+
+  @Test
   void shouldResumeAfterTheRecordsAlreadyEmitted() throws IOException {
     Path f = dir.resolve("a.jsonl");
     StringBuilder sb = new StringBuilder();
