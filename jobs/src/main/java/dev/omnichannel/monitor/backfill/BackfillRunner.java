@@ -246,17 +246,25 @@ public final class BackfillRunner {
     return counts;
   }
 
+  /** The reason prefix of a dead letter for a file that could not be read to its end. */
+  private static final String UNREADABLE = "malformed_record: unreadable file";
+
   private static void deadLetterStats(List<Path> files, RunSummary s) throws IOException {
     Map<String, Long> byReason = new TreeMap<>();
+    java.util.TreeSet<String> unreadable = new java.util.TreeSet<>();
     ParquetFiles.forEach(
         files,
         dev.omnichannel.monitor.avro.DeadLetterRow.getClassSchema(),
-        List.of("reason"),
+        List.of("source", "reason"),
         r -> {
           String reason = r.get("reason").toString();
           int i = reason.indexOf(':');
           byReason.merge(i < 0 ? reason : reason.substring(0, i), 1L, Long::sum);
+          if (reason.startsWith(UNREADABLE)) {
+            unreadable.add(r.get("source") + " (" + reason.substring(UNREADABLE.length()) + ")");
+          }
         });
     s.deadLettersByReason = byReason;
+    s.unreadableFiles = unreadable.isEmpty() ? null : new java.util.ArrayList<>(unreadable);
   }
 }

@@ -88,6 +88,13 @@ public class BackfillCommand implements Callable<Integer> {
       defaultValue = "${sys:omni.cores}")
   int parallelism;
 
+  @Option(
+      names = "--fail-on-unreadable-input",
+      description =
+          "Exit 3 (after publishing the tables) when an input file could not be read to its end;"
+              + " without it such files are dead letters and the run exits 0.")
+  boolean failOnUnreadableInput;
+
   @Mixin PipelineOptions options = new PipelineOptions();
 
   @Override
@@ -95,7 +102,10 @@ public class BackfillCommand implements Callable<Integer> {
     FlowConfig config = config(HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
     RunSummary s = BackfillRunner.run(config, spec.commandLine().getParseResult().originalArgs());
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
-    return s.accounting.balanced() ? 0 : 1;
+    if (!s.accounting.balanced()) {
+      return 1;
+    }
+    return failOnUnreadableInput && s.unreadableFiles != null ? 3 : 0;
   }
 
   /** The validated configuration of this invocation. */

@@ -22,6 +22,14 @@ public final class SummaryPrinter {
     out.printf("  accepted events    %,d%n", a.acceptedEvents);
     out.printf("  duplicates         %,d%n", a.duplicates);
     out.printf("  dead letters       %,d%s%n", a.deadLetters, reasons(s.deadLettersByReason));
+    if (s.unreadableFiles != null && !s.unreadableFiles.isEmpty()) {
+      out.printf(
+          "  unreadable files   %,d  (read up to the damage; see dead_letters)%n",
+          s.unreadableFiles.size());
+      for (String f : s.unreadableFiles) {
+        out.printf("    %s%n", f);
+      }
+    }
     if (a.outOfRange > 0) {
       out.printf("  out of range       %,d  (outside --from/--to and its context)%n", a.outOfRange);
     }

@@ -35,7 +35,8 @@ import java.util.Map;
   "conversion_value",
   "top_channel_paths",
   "rejected_links",
-  "dead_letters_by_reason"
+  "dead_letters_by_reason",
+  "unreadable_files"
 })
 public class RunSummary {
   public String runId;
@@ -61,6 +62,13 @@ public class RunSummary {
   public Map<String, Long> frictionByType;
   public Long rejectedLinks;
   public Map<String, Long> deadLettersByReason;
+
+  /**
+   * Backfill: the input files that could not be read to their end (not gzip, cut off, corrupt,
+   * gone), one entry each: the file and line where reading stopped, then the reason. Absent when
+   * every file was read whole.
+   */
+  public List<String> unreadableFiles;
 
   /**
    * Conversions credited per model and channel: rule-based models summed over the attribution

@@ -137,6 +137,28 @@ class InputFormatsITCase {
     }
     assertThat(s.accounting.balanced()).isTrue();
     assertThat(s.accounting.acceptedEvents).isEqualTo(truth.counts().acceptedEvents());
+    assertThat(s.unreadableFiles)
+        .hasSize(2)
+        .anySatisfy(f -> assertThat(f).startsWith(cut + ":").contains("EOFException"))
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .startsWith(events.resolve("notgz.jsonl.gz") + " (")
+                    .contains("ZipException"));
+    // a scheduler that wants to hear about it: same run, exit 3, tables published all the same
+    Path strict = dir.resolve("out-strict");
+    assertThat(
+            Main.execute(
+                "backfill",
+                "--input",
+                events.toString(),
+                "--output",
+                strict.toString(),
+                "--hmac-key-file",
+                key.toString(),
+                "--fail-on-unreadable-input"))
+        .isEqualTo(3);
+    assertThat(strict.resolve("events")).isDirectory();
     // the cut file's readable lines are records without an event: dead letters of their own
     long cutLines = s.accounting.inputRecords - truth.counts().records() - 2;
     assertThat(cutLines).isPositive().isLessThan(5_000);
