@@ -449,7 +449,11 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         return new RawRecord(
             file + ":" + index,
             "",
-            DeadLetterReason.MALFORMED_RECORD.with("undecodable Avro data: " + e.getMessage()));
+            DeadLetterReason.MALFORMED_RECORD.with(
+                "unreadable file from record "
+                    + index
+                    + " on: undecodable Avro data: "
+                    + e.getMessage()));
       }
     }
 

@@ -124,7 +124,8 @@ class EventFileFormatTest {
     Files.writeString(f, "this is not avro");
     List<RawRecord> records = readAll(f, 0);
     assertThat(records).hasSize(1);
-    assertThat(records.get(0).readError).startsWith("malformed_record: undecodable Avro data");
+    assertThat(records.get(0).readError)
+        .startsWith("malformed_record: unreadable file from record 1 on: undecodable Avro data");
   }
 
   @Test
@@ -332,7 +333,9 @@ class EventFileFormatTest {
     assertThat(records.subList(0, 29)).extracting(r -> r.readError).containsOnlyNulls();
     assertThat(records.get(29).source).isEqualTo(f + ":30");
     assertThat(records.get(29).readError)
-        .startsWith("malformed_record: undecodable Avro data: length -64 with");
+        .startsWith(
+            "malformed_record: unreadable file from record 30 on: undecodable Avro data: length"
+                + " -64 with");
   }
 
   private static List<RawRecord> readAll(Path f, long skip) throws IOException {
