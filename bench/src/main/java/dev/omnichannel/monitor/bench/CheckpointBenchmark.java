@@ -4,17 +4,14 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.io.KafkaOptions;
-import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Checkpoint sizes of a long stream run with the RocksDB state backend and incremental checkpoints.
@@ -48,8 +43,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * [checkpoint-interval-seconds]}, default {@code 20000 5000 300 10}.
  */
 public final class CheckpointBenchmark {
-  private static final byte[] KEY =
-      "stream-bench-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8);
 
   private CheckpointBenchmark() {}
 
@@ -71,7 +64,13 @@ public final class CheckpointBenchmark {
       FlowConfig config =
           PipelineOptions.defaults()
               .backfillConfig(
-                  List.of(), dir.resolve("out"), null, null, parallelism, KEY, "bench-checkpoints");
+                  List.of(),
+                  dir.resolve("out"),
+                  null,
+                  null,
+                  parallelism,
+                  BenchEvents.KEY,
+                  "bench-checkpoints");
       StreamSettings settings =
           new StreamSettings(
               Duration.ofSeconds(1),
@@ -110,25 +109,8 @@ public final class CheckpointBenchmark {
           "| checkpoint | at | events sent | incremental (new files) | all checkpoint files |");
       System.out.println("|---|---|---|---|---|");
       watcher.start();
-      try (KafkaProducer<byte[], byte[]> p = broker.producer()) {
-        long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        for (int i = 0; i < total && i < events.size(); i++) {
-          long due = start + (long) (i * 1e9 / rate);
-          while (System.nanoTime() < due) {
-            Thread.onSpinWait();
-          }
-          ChannelEvent e = ChannelEvent.newBuilder(events.get(i)).build();
-          e.setEventTime(Instant.ofEpochMilli(System.currentTimeMillis()));
-          p.send(
-              new ProducerRecord<>(
-                  "live",
-                  e.getEventId().getBytes(StandardCharsets.UTF_8),
-                  KafkaRecordFormat.encode(e)));
-          sent.incrementAndGet();
-        }
-        p.flush();
-      }
+      BenchEvents.replay(
+          broker, "live", events, rate, (long) rate * seconds, (id, at) -> sent.incrementAndGet());
       Thread.sleep(3L * interval * 1000);
       stop.set(true);
       watcher.join();

@@ -7,7 +7,6 @@ import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
-import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import dev.omnichannel.monitor.testing.KafkaBroker;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +25,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Stream-mode figures on a real (in-JVM KRaft) broker.
@@ -46,8 +42,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * dev.omnichannel.monitor.bench.StreamBenchmark [customers] [rate-per-second] [seconds]}.
  */
 public final class StreamBenchmark {
-  private static final byte[] KEY =
-      "stream-bench-hmac-key-0123456789".getBytes(StandardCharsets.UTF_8);
 
   private StreamBenchmark() {}
 
@@ -67,7 +61,8 @@ public final class StreamBenchmark {
       Path out = dir.resolve("throughput");
       FlowConfig config =
           PipelineOptions.defaults()
-              .backfillConfig(List.of(), out, null, null, parallelism, KEY, "bench-throughput");
+              .backfillConfig(
+                  List.of(), out, null, null, parallelism, BenchEvents.KEY, "bench-throughput");
       StreamSettings settings =
           new StreamSettings(
               Duration.ofMinutes(1),
@@ -127,7 +122,8 @@ public final class StreamBenchmark {
     Path out = dir.resolve("latency");
     FlowConfig config =
         PipelineOptions.defaults()
-            .backfillConfig(List.of(), out, null, null, parallelism, KEY, "bench-latency");
+            .backfillConfig(
+                List.of(), out, null, null, parallelism, BenchEvents.KEY, "bench-latency");
     StreamSettings settings =
         new StreamSettings(
             Duration.ofMillis(200),
@@ -184,31 +180,12 @@ public final class StreamBenchmark {
             });
     consumer.start();
     Thread.sleep(5000); // the job starts
-    try (KafkaProducer<byte[], byte[]> p = broker.producer()) {
-      long start = System.nanoTime();
-      int sent = 0;
-      int total = rate * seconds;
-      for (int i = 0; i < total && i < events.size(); i++) {
-        long due = start + (long) (i * 1e9 / rate);
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
-        }
-        ChannelEvent e = ChannelEvent.newBuilder(events.get(i)).build();
-        long now = System.currentTimeMillis();
-        e.setEventTime(Instant.ofEpochMilli(now));
-        sentAt.put(e.getEventId(), now);
-        p.send(
-            new ProducerRecord<>(
-                "live",
-                e.getEventId().getBytes(StandardCharsets.UTF_8),
-                KafkaRecordFormat.encode(e)));
-        sent++;
-      }
-      p.flush();
-      double took = (System.nanoTime() - start) / 1e9;
-      System.out.printf(
-          "latency run: sent %,d events in %.1f s (%,.0f/s)%n", sent, took, sent / took);
-    }
+    long start = System.nanoTime();
+    long sent =
+        BenchEvents.replay(broker, "live", events, rate, (long) rate * seconds, sentAt::put);
+    double took = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "latency run: sent %,d events in %.1f s (%,.0f/s)%n", sent, took, sent / took);
     Thread.sleep(15_000); // let the job catch up
     stop.set(true);
     consumer.join();

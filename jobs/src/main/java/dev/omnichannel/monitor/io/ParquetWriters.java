@@ -5,12 +5,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -168,15 +165,9 @@ public final class ParquetWriters {
     return TUNED.withPlain(PLAIN_COLUMNS.getOrDefault(table, List.of()));
   }
 
-  /** A writer of Avro-specific {@code type} rows with {@code settings}. */
-  public static <T extends SpecificRecordBase> ParquetBuilder<T> avro(
-      Class<T> type, Settings settings) {
-    return new SpecificBuilder<>(type, settings);
-  }
-
   /**
    * A writer of Avro-specific {@code type} rows with {@code settings}, field by field ({@link
-   * SpecificRowWriteSupport}): the files of {@link #avro} for less CPU time.
+   * SpecificRowWriteSupport}): the files of Parquet's {@code AvroParquetWriter} for less CPU time.
    */
   public static <T extends SpecificRecordBase> ParquetBuilder<T> specific(
       Class<T> type, Settings settings) {
@@ -216,27 +207,6 @@ public final class ParquetWriters {
 
     static Configuration copy() {
       return new Configuration(LOADED);
-    }
-  }
-
-  /** Creates an Avro-specific Parquet writer. */
-  private static final class SpecificBuilder<T extends SpecificRecordBase>
-      implements ParquetBuilder<T> {
-    private final Class<T> type;
-    private final Settings settings;
-
-    SpecificBuilder(Class<T> type, Settings settings) {
-      this.type = type;
-      this.settings = settings;
-    }
-
-    @Override
-    public ParquetWriter<T> createWriter(OutputFile out) throws IOException {
-      SpecificData model = SpecificData.getForClass(type);
-      Schema schema = model.getSchema(type);
-      return settings
-          .applyTo(AvroParquetWriter.<T>builder(out).withSchema(schema).withDataModel(model))
-          .build();
     }
   }
 

@@ -37,7 +37,7 @@ class AttributionWriteSupportTest {
     Path avro = tmp.resolve("avro.parquet");
     ParquetTestFiles.write(direct, direct(ParquetWriters.PARQUET_DEFAULTS), rows);
     ParquetTestFiles.write(
-        avro, ParquetWriters.avro(AttributionRow.class, ParquetWriters.PARQUET_DEFAULTS), rows);
+        avro, ParquetTestFiles.avro(AttributionRow.class, ParquetWriters.PARQUET_DEFAULTS), rows);
 
     FileMetaData d = footer(direct);
     FileMetaData a = footer(avro);
@@ -53,7 +53,7 @@ class AttributionWriteSupportTest {
     List<AttributionRow> rows = rows();
     ParquetTestFiles.write(
         tmp.resolve("old/attribution/dt=2026-01-05/part-0.parquet"),
-        ParquetWriters.avro(AttributionRow.class, ParquetWriters.PARQUET_DEFAULTS),
+        ParquetTestFiles.avro(AttributionRow.class, ParquetWriters.PARQUET_DEFAULTS),
         rows);
     ParquetTestFiles.write(
         tmp.resolve("new/attribution/dt=2026-01-05/part-0.parquet"),

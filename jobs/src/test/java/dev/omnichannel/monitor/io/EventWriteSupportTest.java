@@ -47,7 +47,7 @@ class EventWriteSupportTest {
     ParquetTestFiles.write(direct, ParquetWriters.events(ParquetWriters.PARQUET_DEFAULTS), events);
     ParquetTestFiles.write(
         avro,
-        ParquetWriters.avro(EventRow.class, ParquetWriters.PARQUET_DEFAULTS),
+        ParquetTestFiles.avro(EventRow.class, ParquetWriters.PARQUET_DEFAULTS),
         events.stream().map(EventRows::eventRow).toList());
 
     FileMetaData d = footer(direct);
@@ -66,7 +66,7 @@ class EventWriteSupportTest {
     events.addAll(randomEvents(3_000, 11));
     ParquetTestFiles.write(
         tmp.resolve("old/events/dt=2026-01-05/part-0.parquet"),
-        ParquetWriters.avro(EventRow.class, ParquetWriters.PARQUET_DEFAULTS),
+        ParquetTestFiles.avro(EventRow.class, ParquetWriters.PARQUET_DEFAULTS),
         events.stream().map(EventRows::eventRow).toList());
     ParquetTestFiles.write(
         tmp.resolve("new/events/dt=2026-01-05/part-0.parquet"),

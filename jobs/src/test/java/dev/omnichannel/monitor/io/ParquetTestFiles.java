@@ -21,6 +21,24 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /** Writing rows with the job's Parquet writers, and looking into the files, in tests. */
 final class ParquetTestFiles {
+  /**
+   * Parquet's own Avro writer of Avro-specific {@code type} rows with {@code settings}: the
+   * reference the job's field-by-field writers are compared with.
+   */
+  static <T extends org.apache.avro.specific.SpecificRecordBase> ParquetBuilder<T> avro(
+      Class<T> type, ParquetWriters.Settings settings) {
+    return out -> {
+      org.apache.avro.specific.SpecificData model =
+          org.apache.avro.specific.SpecificData.getForClass(type);
+      return settings
+          .applyTo(
+              org.apache.parquet.avro.AvroParquetWriter.<T>builder(out)
+                  .withSchema(model.getSchema(type))
+                  .withDataModel(model))
+          .build();
+    };
+  }
+
   private ParquetTestFiles() {}
 
   /** Writes {@code rows} to {@code file} with {@code writer}, as the sink's writer factory does. */

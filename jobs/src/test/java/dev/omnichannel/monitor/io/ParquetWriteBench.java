@@ -145,13 +145,13 @@ public final class ParquetWriteBench {
         rowVariant(
             "old: EventRow, Avro writer, defaults",
             EventRows::eventRow,
-            ParquetWriters.avro(EventRow.class, defaults),
+            ParquetTestFiles.avro(EventRow.class, defaults),
             r -> OLD_DATE.format(r.getEventTime())));
     out.add(
         rowVariant(
             "EventRow, Avro writer, tuned",
             EventRows::eventRow,
-            ParquetWriters.avro(EventRow.class, tuned),
+            ParquetTestFiles.avro(EventRow.class, tuned),
             r -> OLD_DATE.format(r.getEventTime())));
     out.add(
         rowVariant(
@@ -252,13 +252,13 @@ public final class ParquetWriteBench {
         rowVariant(
             "old: Avro writer, defaults",
             Credit::row,
-            ParquetWriters.avro(AttributionRow.class, defaults),
+            ParquetTestFiles.avro(AttributionRow.class, defaults),
             r -> OLD_DATE.format(r.getConversionTime())));
     out.add(
         rowVariant(
             "Avro writer, tuned",
             Credit::row,
-            ParquetWriters.avro(AttributionRow.class, tuned),
+            ParquetTestFiles.avro(AttributionRow.class, tuned),
             r -> OLD_DATE.format(r.getConversionTime())));
     out.add(
         rowVariant(
@@ -486,7 +486,7 @@ public final class ParquetWriteBench {
         schema,
         s ->
             rowVariant(
-                "avro", Map.Entry::getValue, ParquetWriters.avro(type, s), (e, r) -> e.getKey()),
+                "avro", Map.Entry::getValue, ParquetTestFiles.avro(type, s), (e, r) -> e.getKey()),
         ParquetWriters.forTable(table.getFileName().toString()),
         runs,
         warmup);

@@ -131,7 +131,7 @@ class ParquetWritersTest {
       Table t, ParquetWriters.Settings s) {
     @SuppressWarnings("unchecked")
     Class<SpecificRecordBase> type = (Class<SpecificRecordBase>) t.rowType();
-    return ParquetWriters.avro(type, s);
+    return ParquetTestFiles.avro(type, s);
   }
 
   private static Schema schemaOf(Table t) {

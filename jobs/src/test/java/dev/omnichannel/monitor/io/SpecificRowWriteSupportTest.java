@@ -200,7 +200,7 @@ class SpecificRowWriteSupportTest {
 
   @SuppressWarnings("unchecked")
   private static ParquetBuilder<SpecificRecordBase> avro(Table t, ParquetWriters.Settings s) {
-    return ParquetWriters.avro((Class<SpecificRecordBase>) t.rowType(), s);
+    return ParquetTestFiles.avro((Class<SpecificRecordBase>) t.rowType(), s);
   }
 
   private static FileMetaData footer(Path file) throws Exception {
