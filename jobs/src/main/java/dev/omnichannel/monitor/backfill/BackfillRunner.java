@@ -11,6 +11,8 @@ import dev.omnichannel.monitor.flow.Sinks;
 import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.io.EventFileFormat;
+import dev.omnichannel.monitor.io.OutputBusyException;
+import dev.omnichannel.monitor.io.OutputClaims;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.io.RawRecord;
@@ -64,6 +66,21 @@ public final class BackfillRunner {
       throws Exception {
     Instant started = Instant.now();
     Path output = Path.of(config.output());
+    // Refuses (OutputBusyException) while another writer holds any of the range's days.
+    try (OutputClaims.Claim claim =
+        OutputClaims.claimBackfill(output, config.runId(), config.from(), config.to(), started)) {
+      return run(config, arguments, identityRounds, started, output, claim);
+    }
+  }
+
+  private static RunSummary run(
+      FlowConfig config,
+      List<String> arguments,
+      int identityRounds,
+      Instant started,
+      Path output,
+      OutputClaims.Claim claim)
+      throws Exception {
     Path staging = output.resolve("_staging").resolve(config.runId());
     PartitionCommitter.deleteTree(staging);
 
@@ -87,6 +104,13 @@ public final class BackfillRunner {
       }
     }
 
+    try {
+      // a stream job may have started on this output since the claim was taken
+      claim.recheck(Instant.now());
+    } catch (OutputBusyException e) {
+      PartitionCommitter.deleteTree(staging);
+      throw e;
+    }
     PartitionCommitter.Result committed =
         new PartitionCommitter(output, staging, config.runId())
             .commit(Table.backfillTables(), config.from(), config.to());

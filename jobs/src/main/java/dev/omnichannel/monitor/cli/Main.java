@@ -1,13 +1,16 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.io.OutputBusyException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The one entry point, for {@code java -jar} (embedded Flink mini cluster) and {@code flink run}
- * (the cluster). Errors the user can fix print one line naming the bad value and exit 2; anything
- * else prints its root cause and exits 1. Set {@code OMNI_DEBUG=1} for stack traces.
+ * (the cluster). Errors the user can fix print one line naming the bad value and exit 2; a run
+ * refused because another writer holds its days of the output prints one line naming that writer
+ * and exits 4; anything else prints its root cause and exits 1. Set {@code OMNI_DEBUG=1} for stack
+ * traces.
  */
 @Command(
     name = "omnichannel-monitor",
@@ -59,6 +62,12 @@ public final class Main implements Runnable {
     PrintWriter err = cl.getErr();
     if (debug()) {
       e.printStackTrace(err);
+    }
+    Throwable busy = find(e, OutputBusyException.class);
+    if (busy != null) {
+      err.println("error: " + busy.getMessage());
+      err.flush();
+      return OutputBusyException.EXIT_CODE;
     }
     Throwable user = find(e, UserException.class);
     if (user == null) {

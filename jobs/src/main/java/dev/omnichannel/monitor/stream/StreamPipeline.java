@@ -5,6 +5,7 @@ import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Flow;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.IdentityResolver;
+import dev.omnichannel.monitor.flow.PersonFunction;
 import dev.omnichannel.monitor.flow.Sinks;
 import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.io.RawRecord;
@@ -155,7 +156,7 @@ public final class StreamPipeline {
     all.transform(
             "run summary",
             TypeInformation.of(Void.class),
-            new SummaryOperator(config.output(), config.runId(), arguments))
+            new SummaryOperator(config.output(), config.runId(), arguments, horizon()))
         .setParallelism(1)
         .setMaxParallelism(1)
         .uid("run-summary");
@@ -165,6 +166,34 @@ public final class StreamPipeline {
   public static void sinkParquet(Flow.Outputs o, String dir) {
     Sinks.parquet(
         o, dir, d -> d.getEventTime() != null ? d.getEventTime() : java.time.Instant.now());
+  }
+
+  /**
+   * How far behind the watermark the partition time of a row this job writes may be (an upper
+   * bound): an open journey is closed, and written under its last event, when the watermark passes
+   * its last event plus the inactivity gap (or its first plus the maximum duration); a match or
+   * friction is confirmed within its pattern's {@code within}; every event waits the stitch delay
+   * and the allowed lateness first; and the watermark trails the newest event by the
+   * out-of-orderness. (Late events and dead letters with an old event time are written whenever
+   * they come; {@code late_events} is never replaced by a backfill.)
+   */
+  Duration horizon() {
+    Duration longest = config.journey().inactivityGap();
+    longest = max(longest, config.journey().maxDuration());
+    longest = max(longest, PersonFunction.frictionHorizon(config.patterns()));
+    for (var p : config.patterns().patterns()) {
+      if (p.within() != null) {
+        longest = max(longest, p.within());
+      }
+    }
+    return longest
+        .plus(settings.stitchDelay())
+        .plus(settings.allowedLateness())
+        .plus(settings.outOfOrderness());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** How long the de-duplication remembers an event id, as given. */

@@ -3,7 +3,9 @@ package dev.omnichannel.monitor.stream;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.flow.Table;
+import dev.omnichannel.monitor.io.OutputClaims;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -26,8 +29,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * CountDelta}s from the {@link CountingOperator}s. Out: nothing; writes {@code
  * <output>/_runs/<run_id>.json} each time a checkpoint completes (with the totals as of that
  * checkpoint, for which {@code input = accepted + duplicates + late + dead letters} holds exactly)
- * and when a bounded input ends, including the rows written per table. State: the totals (operator
- * state, restored after a failure, so the books carry over across restarts and savepoints).
+ * and when a bounded input ends, including the rows written per table. With each completed
+ * checkpoint it also refreshes the job's lease on the days it may still write ({@link
+ * OutputClaims}), and removes it when a bounded input ends. State: the totals (operator state,
+ * restored after a failure, so the books carry over across restarts and savepoints).
  */
 public class SummaryOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<CountDelta, Void> {
@@ -35,16 +40,32 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
   private final String runId;
   private final List<String> arguments;
   private final String startedAt;
+  private final Duration horizon;
+  private transient long watermark = Long.MIN_VALUE;
   private transient Map<String, Long> totals;
   private transient Map<Long, Map<String, Long>> atCheckpoint;
   private transient ListState<Map<String, Long>> state;
   private transient boolean finished;
 
-  public SummaryOperator(String output, String runId, List<String> arguments) {
+  /**
+   * @param horizon how far behind the watermark a row's partition time may be: the stream may still
+   *     write every day from the watermark minus this on (its lease, see {@link OutputClaims})
+   */
+  public SummaryOperator(String output, String runId, List<String> arguments, Duration horizon) {
     this.output = output;
     this.runId = runId;
     this.arguments = List.copyOf(arguments);
     this.startedAt = Instant.now().toString();
+    this.horizon = horizon;
+  }
+
+  /** A stream lease not refreshed for this long belongs to a job that no longer runs. */
+  static final Duration LEASE_STALE_AFTER = Duration.ofHours(1);
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    watermark = Math.max(watermark, mark.getTimestamp());
+    super.processWatermark(mark);
   }
 
   @Override
@@ -84,13 +105,32 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     if (counts != null) {
       write(counts, checkpointId, finished ? "FINISHED" : "RUNNING");
     }
+    if (!finished) {
+      OutputClaims.writeStreamLease(
+          localOutput(),
+          runId,
+          Instant.now(),
+          watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE
+              ? null
+              : Instant.ofEpochMilli(watermark),
+          horizon,
+          LEASE_STALE_AFTER);
+    }
   }
 
   @Override
   public void finish() throws Exception {
     finished = true;
     write(totals, null, "FINISHED");
+    // a bounded input has ended: this job writes no more days
+    OutputClaims.removeStreamLease(localOutput(), runId);
     super.finish();
+  }
+
+  private java.nio.file.Path localOutput() {
+    return output.startsWith("file:")
+        ? java.nio.file.Paths.get(java.net.URI.create(output))
+        : java.nio.file.Path.of(output);
   }
 
   /** The summary of {@code counts}. */

@@ -184,6 +184,8 @@ class StreamKafkaITCase {
     assertThat(a.get("duplicates").asLong()).isEqualTo(truth.counts().duplicates());
     assertThat(a.get("dead_letters").asLong()).isEqualTo(truth.counts().deadLetters());
     assertThat(a.get("late_events").asLong()).isZero();
+    // the bounded input has ended: the job no longer holds any day of the output
+    assertThat(streamOut.resolve("_writers").resolve("stream-kafka-itcase.json")).doesNotExist();
   }
 
   @Test
