@@ -386,7 +386,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
 
     private final String file;
-    private final InputStream raw;
+    private final CountingStream raw;
     private final AvroBinaryCheck check = new AvroBinaryCheck(false);
     private DataFileStream<GenericRecord> stream;
     private boolean direct;
@@ -400,7 +400,51 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
 
     AvroRecordReader(String file, InputStream in) {
       this.file = file;
-      this.raw = in;
+      this.raw = new CountingStream(in);
+    }
+
+    /** Counts the bytes read from the file and keeps its first ones, for a dead letter. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+      final byte[] head = new byte[HEAD_BYTES];
+      int headLength;
+      long count;
+
+      CountingStream(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          if (headLength < head.length) {
+            head[headLength++] = (byte) b;
+          }
+          count++;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          int keep = Math.min(n, head.length - headLength);
+          if (keep > 0) {
+            System.arraycopy(b, off, head, headLength, keep);
+            headLength += keep;
+          }
+          count += n;
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        count += skipped;
+        return skipped;
+      }
     }
 
     @Override
@@ -446,13 +490,22 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         // A corrupt file or block: everything from here on is unreadable. Count it once.
         failed = true;
         index++;
+        String payload =
+            direct && block != null && blockPos < blockEnd
+                ? "bytes at the damage (hex): "
+                    + hex(
+                        java.util.Arrays.copyOfRange(
+                            block, blockPos, Math.min(blockEnd, blockPos + HEAD_BYTES)))
+                : "first bytes (hex): " + hex(java.util.Arrays.copyOf(raw.head, raw.headLength));
         return new RawRecord(
             file + ":" + index,
-            "",
+            payload,
             DeadLetterReason.MALFORMED_RECORD.with(
                 "unreadable file from record "
                     + index
-                    + " on: undecodable Avro data: "
+                    + " on (within its first "
+                    + raw.count
+                    + " bytes): undecodable Avro data: "
                     + e.getMessage()));
       }
     }

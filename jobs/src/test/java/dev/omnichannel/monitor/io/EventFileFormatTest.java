@@ -125,7 +125,14 @@ class EventFileFormatTest {
     List<RawRecord> records = readAll(f, 0);
     assertThat(records).hasSize(1);
     assertThat(records.get(0).readError)
-        .startsWith("malformed_record: unreadable file from record 1 on: undecodable Avro data");
+        .startsWith(
+            "malformed_record: unreadable file from record 1 on (within its first 16 bytes):"
+                + " undecodable Avro data");
+    assertThat(records.get(0).payload)
+        .isEqualTo(
+            "first bytes (hex): "
+                + java.util.HexFormat.of()
+                    .formatHex("this is not avro".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -334,8 +341,15 @@ class EventFileFormatTest {
     assertThat(records.get(29).source).isEqualTo(f + ":30");
     assertThat(records.get(29).readError)
         .startsWith(
-            "malformed_record: unreadable file from record 30 on: undecodable Avro data: length"
-                + " -64 with");
+            "malformed_record: unreadable file from record 30 on (within its first "
+                + bytes.length
+                + " bytes): undecodable Avro data: length -64 with");
+    // the payload shows the bytes where the damaged datum starts: its event_id's bad length
+    assertThat(records.get(29).payload).startsWith("bytes at the damage (hex): ");
+    String damage = records.get(29).payload.substring("bytes at the damage (hex): ".length());
+    String around =
+        java.util.HexFormat.of().formatHex(java.util.Arrays.copyOfRange(bytes, at - 1, at + 5));
+    assertThat(damage).contains("7f" + around.substring(2));
   }
 
   private static List<RawRecord> readAll(Path f, long skip) throws IOException {
