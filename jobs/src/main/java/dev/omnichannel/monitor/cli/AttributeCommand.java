@@ -186,29 +186,14 @@ public final class AttributeCommand implements Callable<Integer> {
   }
 
   private void checkInput() {
-    if (!Files.exists(input)) {
-      throw new UserException("--input " + input + " does not exist");
-    }
-    if (Files.isDirectory(input)) {
-      throw new UserException("--input " + input + " is a directory, not a CSV file");
-    }
-    if (!Files.isReadable(input)) {
-      throw new UserException("--input " + input + " is not readable");
-    }
+    PathChecks.inputFile("--input", input);
   }
 
   private void checkOutput() throws IOException {
     if (output == null) {
       return;
     }
-    if (Files.isDirectory(output)) {
-      throw new UserException("--output " + output + " is a directory; give a file name");
-    }
-    Path parent = output.toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new UserException(
-          "--output " + output + ": the directory " + parent + " does not exist");
-    }
+    PathChecks.outputFile("--output", output);
     if (Files.exists(output) && Files.isSameFile(output, input)) {
       throw new UserException("--output " + output + " is the input file");
     }

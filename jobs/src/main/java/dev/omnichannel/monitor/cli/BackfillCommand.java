@@ -78,18 +78,23 @@ public class BackfillCommand implements Callable<Integer> {
               + " current UTC date).")
   LocalDate today;
 
+  /** The most days {@code --replay-days} goes back. */
+  static final int MAX_REPLAY_DAYS = 36_500;
+
   /** The clock that gives today's UTC date when {@code --today} is not given. */
   Clock clock = Clock.systemUTC();
 
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      description = "Flink parallelism (default: the number of cores, ${DEFAULT-VALUE}).",
-      defaultValue = "${sys:omni.cores}")
+      description = "Flink parallelism, 1 to 512 (default: the number of cores, ${DEFAULT-VALUE}).",
+      defaultValue = "${sys:omni.cores}",
+      converter = Numbers.Parallelism.class)
   int parallelism;
 
   @Option(
       names = "--fail-on-unreadable-input",
+      arity = "0",
       description =
           "Exit 3 (after publishing the tables) when an input file could not be read to its end;"
               + " without it such files are dead letters and the run exits 0.")
@@ -99,7 +104,8 @@ public class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FlowConfig config = config(HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
+    Checked checked = validate();
+    FlowConfig config = config(checked, HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
     RunSummary s = BackfillRunner.run(config, spec.commandLine().getParseResult().originalArgs());
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
     if (!s.accounting.balanced()) {
@@ -108,24 +114,37 @@ public class BackfillCommand implements Callable<Integer> {
     return failOnUnreadableInput && s.unreadableFiles != null ? 3 : 0;
   }
 
-  /** The validated configuration of this invocation. */
-  FlowConfig config(byte[] hmacKey) throws Exception {
+  /** The range and input files of a command line whose every flag has been checked. */
+  record Checked(Range range, List<String> files) {}
+
+  /**
+   * Checks every flag before any work (nothing is created, no job starts): the range, the output
+   * directory, the processing options, the input files. A {@link UserException} names the flag and
+   * the value.
+   */
+  Checked validate() {
     Range range = range();
     LocalDate from = range.from();
     LocalDate to = range.to();
     if (from != null && to != null && to.isBefore(from)) {
       throw new UserException("--to " + to + " is before --from " + from);
     }
-    if (parallelism < 1 || parallelism > 512) {
-      throw new UserException("--parallelism must be between 1 and 512, got " + parallelism);
-    }
-    if (Files.exists(output) && !Files.isDirectory(output)) {
-      throw new UserException("--output " + output + " exists and is not a directory");
-    }
-    List<String> files = InputResolver.resolve(inputs);
+    PathChecks.outputDir("--output", output);
+    options.validate();
+    return new Checked(range, InputResolver.resolve(inputs));
+  }
+
+  /** The configuration of this invocation, whose flags {@link #validate()} checked. */
+  FlowConfig config(Checked checked, byte[] hmacKey) throws Exception {
     Files.createDirectories(output);
     return options.backfillConfig(
-        files, output, from, to, parallelism, hmacKey, RunIds.next("backfill"));
+        checked.files(),
+        output,
+        checked.range().from(),
+        checked.range().to(),
+        parallelism,
+        hmacKey,
+        RunIds.next("backfill"));
   }
 
   /**
@@ -165,6 +184,10 @@ public class BackfillCommand implements Callable<Integer> {
     }
     if (days < 1) {
       throw new UserException("--replay-days must be at least 1, got " + replayDays);
+    }
+    if (days > MAX_REPLAY_DAYS) {
+      throw new UserException(
+          "--replay-days must be at most " + MAX_REPLAY_DAYS + " (100 years), got " + replayDays);
     }
     LocalDate day = today != null ? today : LocalDate.now(clock.withZone(ZoneOffset.UTC));
     return new Range(day.minusDays(days), day.minusDays(1));

@@ -44,14 +44,18 @@ public class BenchCommand implements Callable<Integer> {
       names = "--events",
       paramLabel = "N",
       defaultValue = "1000000",
-      description = "Approximate number of events to generate (default: ${DEFAULT-VALUE}).")
+      converter = Numbers.BenchEvents.class,
+      description =
+          "Approximate number of events to generate, 1000..1000000000 (default:"
+              + " ${DEFAULT-VALUE}).")
   long events;
 
   @Option(
       names = "--parallelism",
       paramLabel = "N",
       defaultValue = "${sys:omni.cores}",
-      description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+      converter = Numbers.Parallelism.class,
+      description = "Flink parallelism, 1 to 512 (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(
@@ -72,6 +76,7 @@ public class BenchCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "N",
       defaultValue = "1",
+      converter = Numbers.Seed.class,
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -88,24 +93,14 @@ public class BenchCommand implements Callable<Integer> {
       names = "--repeat",
       paramLabel = "N",
       defaultValue = "5",
-      description = "Timed runs per model with --attribution-paths (default: ${DEFAULT-VALUE}).")
+      converter = Numbers.Repeats.class,
+      description =
+          "Timed runs per model with --attribution-paths, 1..1000 (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Override
   public Integer call() throws Exception {
-    if (attributionPaths != null) {
-      if (repeat < 1) {
-        throw new UserException("--repeat must be at least 1, got " + repeat);
-      }
-      AttributionBench.run(attributionPaths, repeat, spec.commandLine().getOut());
-      return 0;
-    }
-    if (events < 1000 || events > 1_000_000_000L) {
-      throw new UserException("--events must be between 1000 and 1000000000, got " + events);
-    }
-    if (parallelism < 1) {
-      throw new UserException("--parallelism must be at least 1, got " + parallelism);
-    }
+    // --events, --parallelism, --seed and --repeat are in range: their converters check it
     GeneratorConfig.Format fmt;
     try {
       fmt = GeneratorConfig.Format.valueOf(format.trim().toUpperCase(java.util.Locale.ROOT));
@@ -115,6 +110,15 @@ public class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException("--format must be jsonl or avro, got '" + format + "'");
     }
+    if (workDir != null) {
+      PathChecks.outputDir("--work-dir", workDir);
+    }
+    if (attributionPaths != null) {
+      PathChecks.inputFile("--attribution-paths", attributionPaths);
+      AttributionBench.run(attributionPaths, repeat, spec.commandLine().getOut());
+      return 0;
+    }
+    GenerateCommand.checkHeap(inputConfig(events, seed, fmt), "--events " + events);
     boolean temporary = workDir == null;
     Path dir = temporary ? Files.createTempDirectory("omni-bench") : workDir;
     try {
@@ -184,11 +188,14 @@ public class BenchCommand implements Callable<Integer> {
   /** The benchmark's input: about {@code events} records over 90 days, no broken records. */
   public static GroundTruth generate(
       Path input, long events, long seed, GeneratorConfig.Format format) throws IOException {
+    return Generator.generate(inputConfig(events, seed, format), input);
+  }
+
+  /** The generator settings of the benchmark's input. */
+  static GeneratorConfig inputConfig(long events, long seed, GeneratorConfig.Format format) {
     GeneratorConfig defaults = GeneratorConfig.defaults();
-    return Generator.generate(
-        new GeneratorConfig(
-            defaults.customers(), 90, seed, defaults.start(), format, false, 0.0, false, events),
-        input);
+    return new GeneratorConfig(
+        defaults.customers(), 90, seed, defaults.start(), format, false, 0.0, false, events);
   }
 
   /** The benchmark's backfill over {@code input/events}: default settings, the demo HMAC key. */

@@ -8,7 +8,6 @@ import dev.omnichannel.monitor.generate.GeneratorConfig;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,6 +42,7 @@ public class DemoCommand implements Callable<Integer> {
       names = "--customers",
       paramLabel = "N",
       defaultValue = "2000",
+      converter = Numbers.Customers.class,
       description = "Customers to generate (default: ${DEFAULT-VALUE}).")
   int customers;
 
@@ -50,6 +50,7 @@ public class DemoCommand implements Callable<Integer> {
       names = "--days",
       paramLabel = "N",
       defaultValue = "60",
+      converter = Numbers.Days.class,
       description = "Days of activity (default: ${DEFAULT-VALUE}).")
   int days;
 
@@ -57,6 +58,7 @@ public class DemoCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "N",
       defaultValue = "7",
+      converter = Numbers.Seed.class,
       description = "Random seed; the same seed gives the same data (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -64,23 +66,22 @@ public class DemoCommand implements Callable<Integer> {
       names = "--bad-ratio",
       paramLabel = "R",
       defaultValue = "0.01",
-      description = "Share of broken records injected (default: ${DEFAULT-VALUE}).")
+      converter = Numbers.BadRatio.class,
+      description = "Share of broken records injected, 0..0.5 (default: ${DEFAULT-VALUE}).")
   double badRatio;
 
   @Option(
       names = "--parallelism",
       paramLabel = "N",
       defaultValue = "${sys:omni.cores}",
-      description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+      converter = Numbers.Parallelism.class,
+      description = "Flink parallelism, 1 to 512 (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Override
   public Integer call() throws Exception {
-    if (Files.exists(output) && !Files.isDirectory(output)) {
-      throw new UserException("--output " + output + " exists and is not a directory");
-    }
-    Path input = output.resolve("_demo_input");
-    PartitionCommitter.deleteTree(input);
+    // --customers, --days, --seed, --bad-ratio and --parallelism are in range: converters check
+    PathChecks.outputDir("--output", output);
     GeneratorConfig gen;
     try {
       gen =
@@ -97,6 +98,9 @@ public class DemoCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
+    GenerateCommand.checkHeap(gen, "--customers " + customers + " with --days " + days);
+    Path input = output.resolve("_demo_input");
+    PartitionCommitter.deleteTree(input);
     System.out.printf(
         "Generating %,d customers over %d days (seed %d) ...%n", customers, days, seed);
     GroundTruth truth = Generator.generate(gen, input);
@@ -124,7 +128,7 @@ public class DemoCommand implements Callable<Integer> {
                 output,
                 null,
                 null,
-                Math.max(1, parallelism),
+                parallelism,
                 key,
                 RunIds.next("demo"));
     RunSummary s = BackfillRunner.run(config, List.of("demo"));

@@ -9,7 +9,6 @@ import dev.omnichannel.monitor.generate.KafkaTarget;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -56,6 +55,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--customers",
       paramLabel = "N",
+      converter = Numbers.Customers.class,
       description = "Number of customers, 1..10000000 (default: 1000).")
   Integer customers;
 
@@ -63,6 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--days",
       paramLabel = "N",
       defaultValue = "60",
+      converter = Numbers.Days.class,
       description = "Length of the period in days, 1..3650 (default: ${DEFAULT-VALUE}).")
   int days;
 
@@ -70,6 +71,7 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--seed",
       paramLabel = "N",
       defaultValue = "42",
+      converter = Numbers.Seed.class,
       description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -79,13 +81,14 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "File format: jsonl or avro (default: jsonl).")
   String format;
 
-  @Option(names = "--gzip", description = "Gzip the JSON Lines files (jsonl only).")
+  @Option(names = "--gzip", arity = "0", description = "Gzip the JSON Lines files (jsonl only).")
   boolean gzip;
 
   @Option(
       names = "--bad-ratio",
       paramLabel = "R",
       defaultValue = "0",
+      converter = Numbers.BadRatio.class,
       description =
           "Fraction of broken records (malformed, missing fields, absurd times, duplicates, ...),"
               + " 0..0.5 (default: ${DEFAULT-VALUE}).")
@@ -101,12 +104,13 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--events",
       paramLabel = "N",
+      converter = Numbers.Events.class,
       description =
-          "Approximate total number of records; the number of customers is derived from it"
-              + " (instead of --customers).")
+          "Approximate total number of records, 1..1000000000; the number of customers is derived"
+              + " from it (instead of --customers).")
   Long events;
 
-  @Option(names = "--no-ground-truth", description = "Do not write ground-truth.json.")
+  @Option(names = "--no-ground-truth", arity = "0", description = "Do not write ground-truth.json.")
   boolean noGroundTruth;
 
   @Option(
@@ -133,18 +137,12 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     GeneratorConfig cfg = config();
-    Generator.Estimate estimate = Generator.estimate(cfg);
-    long heap = estimate.heapBytes();
-    long max = Runtime.getRuntime().maxMemory();
-    if (heap > max * 0.8) {
-      throw new UserException(
-          String.format(
-              Locale.ROOT,
-              "this run needs about %d MB of heap but the JVM has %d MB: lower --customers,"
-                  + " --events or --days, or raise -Xmx",
-              heap >> 20,
-              max >> 20));
-    }
+    Generator.Estimate estimate =
+        checkHeap(
+            cfg,
+            (events != null ? "--events " + events : "--customers " + cfg.customers())
+                + " with --days "
+                + days);
     long t0 = System.nanoTime();
     GeneratorConfig run = cfg.withCustomers(estimate.customers()).withTargetEvents(0);
     KafkaTarget target = kafkaTarget();
@@ -160,20 +158,53 @@ public final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The size of the data set of {@code cfg}, which is held in memory while it is generated; a
+   * {@link UserException} naming {@code flags} (the flags and values that set the size) when it
+   * would not fit in the heap, before any of it is generated.
+   */
+  static Generator.Estimate checkHeap(GeneratorConfig cfg, String flags) {
+    Generator.Estimate estimate = Generator.estimate(cfg);
+    long heap = estimate.heapBytes();
+    long max = Runtime.getRuntime().maxMemory();
+    if (heap > max * 0.8) {
+      throw new UserException(
+          String.format(
+              Locale.ROOT,
+              "%s needs about %d MB of heap to generate, but the JVM has %d MB: give less, or"
+                  + " raise -Xmx",
+              flags,
+              heap >> 20,
+              max >> 20));
+    }
+    return estimate;
+  }
+
   /** The Kafka target of --kafka, --topic and --kafka-property, or null for files. */
   KafkaTarget kafkaTarget() {
     if (kafka == null) {
       return null;
     }
-    Map<String, String> props;
-    try {
-      props = KafkaOptions.parseProperties(kafkaProperties);
-      // validates the servers and the topic name the way the job's source does
-      KafkaOptions.topics(kafka, topic).withProperties(props);
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage());
+    // validates the servers, the topic name and the properties the way the job's source does
+    kafka("--kafka", () -> KafkaOptions.topics(kafka, "topic"));
+    KafkaOptions target = kafka("--topic", () -> KafkaOptions.topics(kafka, topic));
+    for (String pair : kafkaProperties) {
+      kafka(
+          "--kafka-property " + pair,
+          () -> target.withProperties(KafkaOptions.parseProperties(List.of(pair))));
     }
+    Map<String, String> props = KafkaOptions.parseProperties(kafkaProperties);
+    kafka("--kafka-property", () -> target.withProperties(props));
     return new KafkaTarget(kafka.trim(), topic, props);
+  }
+
+  /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
+  private static KafkaOptions kafka(String flag, java.util.function.Supplier<KafkaOptions> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(flag + ": " + e.getMessage());
+    }
   }
 
   /** Checks the flags and turns them into a configuration. */
@@ -181,15 +212,8 @@ public final class GenerateCommand implements Callable<Integer> {
     if (customers != null && events != null) {
       throw new UserException("--customers and --events exclude each other; give one of them");
     }
+    // --customers, --days, --bad-ratio and --events are in range: their converters check it
     int n = customers != null ? customers : GeneratorConfig.defaults().customers();
-    if (n < 1 || n > GeneratorConfig.MAX_CUSTOMERS) {
-      throw new UserException(
-          "--customers must be between 1 and " + GeneratorConfig.MAX_CUSTOMERS + ", got " + n);
-    }
-    if (days < 1 || days > GeneratorConfig.MAX_DAYS) {
-      throw new UserException(
-          "--days must be between 1 and " + GeneratorConfig.MAX_DAYS + ", got " + days);
-    }
     if (kafka == null && (topic != null || !kafkaProperties.isEmpty())) {
       throw new UserException(
           (topic != null ? "--topic" : "--kafka-property") + " applies to --kafka only");
@@ -216,18 +240,11 @@ public final class GenerateCommand implements Callable<Integer> {
       switch (name) {
         case "jsonl" -> f = Format.JSONL;
         case "avro" -> f = Format.AVRO;
-        default -> throw new UserException("--format must be avro or jsonl, got " + format);
+        default -> throw new UserException("--format must be avro or jsonl, got '" + format + "'");
       }
     }
     if (gzip && f != Format.JSONL) {
       throw new UserException("--gzip applies to --format jsonl only, got --format " + format);
-    }
-    if (!(badRatio >= 0 && badRatio <= GeneratorConfig.MAX_BAD_RATIO)) {
-      throw new UserException(
-          "--bad-ratio must be between 0 and "
-              + GeneratorConfig.MAX_BAD_RATIO
-              + ", got "
-              + badRatio);
     }
     if (start.isBefore(GeneratorConfig.PLAUSIBLE_FROM)
         || start.plusDays(days).isAfter(GeneratorConfig.PLAUSIBLE_TO)) {
@@ -241,19 +258,9 @@ public final class GenerateCommand implements Callable<Integer> {
               + " to "
               + GeneratorConfig.PLAUSIBLE_TO);
     }
-    long target = 0;
-    if (events != null) {
-      if (events < 1 || events > GeneratorConfig.MAX_TARGET_EVENTS) {
-        throw new UserException(
-            "--events must be between 1 and "
-                + GeneratorConfig.MAX_TARGET_EVENTS
-                + ", got "
-                + events);
-      }
-      target = events;
-    }
-    if (output != null && Files.exists(output) && !Files.isDirectory(output)) {
-      throw new UserException("--output " + output + " exists and is not a directory");
+    long target = events != null ? events : 0;
+    if (output != null) {
+      PathChecks.outputDir("--output", output);
     }
     return new GeneratorConfig(n, days, seed, start, f, gzip, badRatio, !noGroundTruth, target);
   }

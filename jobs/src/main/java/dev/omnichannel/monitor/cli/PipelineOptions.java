@@ -9,7 +9,9 @@ import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.patterns.CatalogueException;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -50,6 +52,7 @@ public class PipelineOptions {
       names = "--journey-max-events",
       paramLabel = "N",
       defaultValue = "5000",
+      converter = Numbers.AtLeastOne.class,
       description = "A journey is TRUNCATED at this many events (default: ${DEFAULT-VALUE}).")
   int maxEvents;
 
@@ -102,6 +105,7 @@ public class PipelineOptions {
       names = "--markov-order",
       paramLabel = "K",
       defaultValue = "1",
+      converter = Numbers.MarkovOrder.class,
       description = "MARKOV chain order, 1 to 4 (default: ${DEFAULT-VALUE}).")
   int markovOrder;
 
@@ -139,10 +143,11 @@ public class PipelineOptions {
   @Option(
       names = "--namespace-limit",
       paramLabel = "NAMESPACE=N",
+      converter = FlagConverters.KeyValue.class,
       description =
           "Maximum identities of a namespace per person (repeatable). Defaults: customer_id=1,"
               + " loyalty_id=1, email=3, phone=3, social_id=5, device_id=10, cookie_id=50.")
-  Map<String, String> namespaceLimits = new LinkedHashMap<>();
+  List<String> namespaceLimits = new ArrayList<>();
 
   @Option(
       names = "--patterns",
@@ -155,15 +160,61 @@ public class PipelineOptions {
   @Option(
       names = "--pattern-param",
       paramLabel = "NAME=VALUE",
+      converter = FlagConverters.KeyValue.class,
       description = "Overrides a catalogue parameter, e.g. cart.abandon-after=2h (repeatable).")
-  Map<String, String> patternParams = new LinkedHashMap<>();
+  List<String> patternParams = new ArrayList<>();
 
   /**
    * The pattern catalogue in force; a {@link dev.omnichannel.monitor.patterns.CatalogueException}
    * names what is wrong.
    */
   public PatternCatalogue patternCatalogue() {
-    return PatternCatalogue.load(patternFiles, patternParams);
+    return PatternCatalogue.load(patternFiles, patternParams());
+  }
+
+  /** The {@code --pattern-param} overrides, by name; a later one wins. */
+  Map<String, String> patternParams() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : patternParams) {
+      int eq = pair.indexOf('=');
+      out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  /**
+   * Checks every setting, before any work: the files exist, names and values are known, the
+   * catalogue builds. A {@link UserException} names the flag and the value.
+   */
+  public void validate() {
+    if (hmacKeyFile != null) {
+      PathChecks.inputFile("--hmac-key-file", hmacKeyFile);
+    }
+    for (Path f : patternFiles) {
+      PathChecks.inputFile("--patterns", f);
+    }
+    journeyConfig();
+    validationRules();
+    limits();
+    attributionSettings();
+    attributionWindow();
+    // a broken catalogue file: its message names the file (the value of --patterns), the pattern
+    // and the field, as the README's worked example shows
+    PatternCatalogue.load(patternFiles, Map.of());
+    for (String pair : patternParams) {
+      int eq = pair.indexOf('=');
+      try {
+        PatternCatalogue.load(
+            patternFiles, Map.of(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()));
+      } catch (CatalogueException e) {
+        String why = e.getMessage();
+        if ("--pattern-param".equals(e.file())) {
+          why = why.substring("--pattern-param: ".length());
+        }
+        throw new UserException("--pattern-param " + pair + ": " + why, e);
+      }
+    }
+    patternCatalogue(); // all overrides together
   }
 
   /** The options with every default applied, as if no flag were given. */
@@ -199,6 +250,10 @@ public class PipelineOptions {
   /** The attribution models and parameters; a {@link UserException} names a bad value. */
   public AttributionSettings attributionSettings() {
     Set<AttributionModel> models;
+    if (List.of(attributionModels.split(",", -1)).stream().anyMatch(String::isBlank)) {
+      throw new UserException(
+          "--attribution-models has an empty entry, got '" + attributionModels + "'");
+    }
     try {
       models = AttributionModel.parseList(attributionModels);
     } catch (IllegalArgumentException e) {
@@ -206,7 +261,7 @@ public class PipelineOptions {
     }
     if (markovOrder < 1 || markovOrder > MarkovModel.MAX_ORDER) {
       throw new UserException(
-          "--markov-order must be 1.." + MarkovModel.MAX_ORDER + ", got " + markovOrder);
+          "--markov-order must be between 1 and " + MarkovModel.MAX_ORDER + ", got " + markovOrder);
     }
     if (halfLife.isZero() || halfLife.isNegative()) {
       throw new UserException("--attribution-half-life must be positive, got " + halfLife);
@@ -254,24 +309,27 @@ public class PipelineOptions {
   /** The namespace limits: defaults overridden by {@code --namespace-limit}. */
   public Map<String, Integer> limits() {
     Map<String, Integer> limits = new TreeMap<>(Namespaces.DEFAULT_LIMITS);
-    for (Map.Entry<String, String> e : namespaceLimits.entrySet()) {
-      String ns = e.getKey().trim().toLowerCase(Locale.ROOT);
-      int n;
+    for (String pair : namespaceLimits) {
+      int eq = pair.indexOf('=');
+      String ns = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+      String value = pair.substring(eq + 1).trim();
+      BigInteger n;
       try {
-        n = Integer.parseInt(e.getValue().trim());
+        n = new BigInteger(value);
       } catch (NumberFormatException ex) {
         throw new UserException(
-            "--namespace-limit " + e.getKey() + "=" + e.getValue() + ": the limit is not a number");
+            "--namespace-limit " + pair + ": the limit is not a number, got '" + value + "'");
       }
-      if (n < 1) {
+      if (n.signum() < 1 || n.bitLength() > 31) {
         throw new UserException(
             "--namespace-limit "
-                + e.getKey()
-                + "="
-                + e.getValue()
-                + ": the limit must be at least 1");
+                + pair
+                + ": the limit must be between 1 and "
+                + Integer.MAX_VALUE
+                + ", got "
+                + value);
       }
-      limits.put(ns, n);
+      limits.put(ns, n.intValue());
     }
     return limits;
   }

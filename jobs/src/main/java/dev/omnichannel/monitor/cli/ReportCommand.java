@@ -40,6 +40,10 @@ public class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PathChecks.inputDir("--output", output);
+    if (report != null) {
+      PathChecks.outputFileCreatingDirs("--report", report);
+    }
     Path file = write(output, report);
     System.out.println("Report: " + file.toAbsolutePath().normalize());
     return 0;

@@ -6,14 +6,18 @@ import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +77,7 @@ public class StreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--bounded",
+      arity = "0",
       description =
           "Stop at the offsets that are latest when the job starts (a bounded replay): every"
               + " window and journey is then closed as in a backfill.")
@@ -81,10 +86,11 @@ public class StreamCommand implements Callable<Integer> {
   @Option(
       names = "--kafka",
       paramLabel = "PROPERTY=VALUE",
+      converter = FlagConverters.KeyValue.class,
       description =
           "A Kafka client property passed through to the consumer and producers (repeatable),"
               + " e.g. --kafka security.protocol=SASL_SSL; a 'kafka.' prefix is accepted too.")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  List<String> kafkaProperties = new ArrayList<>();
 
   @Option(
       names = "--output",
@@ -189,6 +195,7 @@ public class StreamCommand implements Callable<Integer> {
   @Option(
       names = "--max-restarts",
       paramLabel = "N",
+      converter = Numbers.AtLeastZero.class,
       description =
           "Restarts after failures before the job gives up (default: unlimited, with exponential"
               + " back-off; 0: fail at the first error).")
@@ -198,7 +205,8 @@ public class StreamCommand implements Callable<Integer> {
       names = "--parallelism",
       paramLabel = "N",
       defaultValue = "${sys:omni.cores}",
-      description = "Flink parallelism (default: the number of cores, ${DEFAULT-VALUE}).")
+      converter = Numbers.Parallelism.class,
+      description = "Flink parallelism, 1 to 512 (default: the number of cores, ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(
@@ -210,22 +218,21 @@ public class StreamCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions options = new PipelineOptions();
 
-  @Override
-  public Integer call() throws Exception {
-    byte[] key = HmacKeys.resolve(options.hmacKeyFile, System.getenv());
-    if (parallelism < 1 || parallelism > 512) {
-      throw new UserException("--parallelism must be between 1 and 512, got " + parallelism);
-    }
-    if (Files.exists(output) && !Files.isDirectory(output)) {
-      throw new UserException("--output " + output + " exists and is not a directory");
-    }
-    if (maxRestarts != null && maxRestarts < 0) {
-      throw new UserException("--max-restarts must be at least 0, got " + maxRestarts);
-    }
+  /** A command line whose every flag has been checked. */
+  record Checked(StreamSettings settings, KafkaOptions kafka, StreamRunner.StateBackend backend) {}
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+  private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+
+  /**
+   * Checks every flag before any work (nothing is created, no job starts): Kafka settings, paths,
+   * names and the processing options. A {@link UserException} names the flag and the value.
+   */
+  Checked validate() {
+    PathChecks.outputDir("--output", output);
     StreamRunner.StateBackend backend;
     try {
-      backend =
-          StreamRunner.StateBackend.valueOf(stateBackend.trim().toUpperCase(java.util.Locale.ROOT));
+      backend = StreamRunner.StateBackend.valueOf(stateBackend.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new UserException(
           "--state-backend must be hashmap or rocksdb, got '" + stateBackend + "'");
@@ -242,24 +249,93 @@ public class StreamCommand implements Callable<Integer> {
           "--attribution-window range covers the whole input, which never ends in stream mode;"
               + " use day or week (or --bounded for a replay)");
     }
+    options.validate();
+    if (runId != null
+        && (!RUN_ID.matcher(runId).matches() || runId.equals(".") || runId.equals(".."))) {
+      throw new UserException(
+          "--run-id must be letters, digits, '.', '_' or '-' (it names a file), got '"
+              + runId
+              + "'");
+    }
+    Path checkpoints = localPath(checkpointDir);
+    if (checkpoints != null) {
+      PathChecks.outputDir("--checkpoint-dir", checkpoints);
+    }
+    Path restore = localPath(restoreFrom);
+    if (restore != null && !Files.exists(restore)) {
+      throw new UserException("--restore-from " + restoreFrom + " does not exist");
+    }
     StreamSettings settings;
-    KafkaOptions kafka;
     try {
       settings =
           new StreamSettings(outOfOrderness, idleness, allowedLateness, stitchDelay, dedupTtl);
-      Map<String, String> props = new LinkedHashMap<>();
-      kafkaProperties.forEach((k, v) -> props.put(k.startsWith("kafka.") ? k.substring(6) : k, v));
-      kafka =
-          (topicPattern != null
-                  ? KafkaOptions.topicPattern(bootstrapServers, topicPattern)
-                  : KafkaOptions.topics(bootstrapServers, topics.toArray(String[]::new)))
-              .withGroupId(groupId)
-              .withStartingOffsets(startingOffsets)
-              .withBounded(bounded)
-              .withProperties(props);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
+    KafkaOptions kafka =
+        kafka("--bootstrap-servers", () -> KafkaOptions.topics(bootstrapServers, "topic"));
+    kafka =
+        topicPattern != null
+            ? kafka(
+                "--topic-pattern", () -> KafkaOptions.topicPattern(bootstrapServers, topicPattern))
+            : kafka(
+                "--topic",
+                () -> KafkaOptions.topics(bootstrapServers, topics.toArray(String[]::new)));
+    for (String[] sink :
+        new String[][] {{"--alerts-topic", alertsTopic}, {"--dlq-topic", deadLetterTopic}}) {
+      if (sink[1] != null) {
+        kafka(sink[0], () -> KafkaOptions.topics(bootstrapServers, sink[1]));
+      }
+    }
+    KafkaOptions k = kafka;
+    kafka = kafka("--group-id", () -> k.withGroupId(groupId));
+    KafkaOptions g = kafka;
+    kafka = kafka("--starting-offsets", () -> g.withStartingOffsets(startingOffsets));
+    KafkaOptions o = kafka.withBounded(bounded);
+    Map<String, String> props = new LinkedHashMap<>();
+    for (String pair : kafkaProperties) {
+      int eq = pair.indexOf('=');
+      String name = pair.substring(0, eq).trim();
+      name = name.startsWith("kafka.") ? name.substring(6) : name;
+      Map<String, String> one = Map.of(name, pair.substring(eq + 1));
+      kafka("--kafka " + pair, () -> o.withProperties(one));
+      props.put(name, pair.substring(eq + 1));
+    }
+    kafka = kafka("--kafka", () -> o.withProperties(props));
+    return new Checked(settings, kafka, backend);
+  }
+
+  /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
+  private static KafkaOptions kafka(String flag, Supplier<KafkaOptions> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(flag + ": " + e.getMessage());
+    }
+  }
+
+  /** The local path of a path or {@code file:} URI, or null for another scheme or none. */
+  private static Path localPath(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.startsWith("file:")) {
+      try {
+        return Path.of(URI.create(value));
+      } catch (IllegalArgumentException e) {
+        throw new UserException("'" + value + "' is not a file: URI (" + e.getMessage() + ")");
+      }
+    }
+    return URI_SCHEME.matcher(value).matches() ? null : Path.of(value);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Checked checked = validate();
+    byte[] key = HmacKeys.resolve(options.hmacKeyFile, System.getenv());
+    StreamSettings settings = checked.settings();
+    KafkaOptions kafka = checked.kafka();
+    StreamRunner.StateBackend backend = checked.backend();
     Files.createDirectories(output);
     String id = runId != null ? runId : RunIds.next("stream");
     FlowConfig config = options.backfillConfig(List.of(), output, null, null, parallelism, key, id);

@@ -119,11 +119,12 @@ public record KafkaOptions(
     if (groupId == null || groupId.isBlank()) {
       throw new IllegalArgumentException("Kafka group id '" + groupId + "' is empty");
     }
+    String given = startingOffsets;
     startingOffsets =
         startingOffsets == null
             ? DEFAULT_STARTING_OFFSETS
             : startingOffsets.trim().toLowerCase(Locale.ROOT);
-    start(startingOffsets); // validates
+    start(startingOffsets, given == null ? startingOffsets : given); // validates
     Map<String, String> props = new TreeMap<>();
     if (properties != null) {
       for (Map.Entry<String, String> e : properties.entrySet()) {
@@ -199,7 +200,7 @@ public record KafkaOptions(
 
   /** Where reading starts. */
   public Start start() {
-    return start(startingOffsets);
+    return start(startingOffsets, startingOffsets);
   }
 
   /** The time of {@code timestamp:<epoch-ms>}; only for {@link Start#TIMESTAMP}. */
@@ -210,7 +211,8 @@ public record KafkaOptions(
     return Long.parseLong(startingOffsets.substring("timestamp:".length()).trim());
   }
 
-  private static Start start(String spec) {
+  /** The start of {@code spec} (trimmed, lower case); errors quote the value as {@code given}. */
+  private static Start start(String spec, String given) {
     switch (spec) {
       case "earliest":
         return Start.EARLIEST;
@@ -232,12 +234,12 @@ public record KafkaOptions(
       }
       throw new IllegalArgumentException(
           "Kafka starting offsets '"
-              + spec
+              + given
               + "': the timestamp must be epoch milliseconds, e.g. timestamp:1767225600000");
     }
     throw new IllegalArgumentException(
         "Kafka starting offsets '"
-            + spec
+            + given
             + "' must be earliest, latest, committed or timestamp:<epoch-ms>");
   }
 

@@ -209,8 +209,8 @@ class CliTest {
       delimiter = '|',
       value = {
         "--attribution-models|LINEAR,MAGIC|unknown attribution model 'MAGIC'",
-        "--markov-order|5|--markov-order must be 1..4, got 5",
-        "--markov-order|0|--markov-order must be 1..4, got 0",
+        "--markov-order|5|--markov-order must be between 1 and 4, got 5",
+        "--markov-order|0|--markov-order must be between 1 and 4, got 0",
         "--attribution-window|month|--attribution-window must be range, day or week, got 'month'",
         "--attribution-half-life|0s|'0s' is not a positive duration"
       })
@@ -242,7 +242,7 @@ class CliTest {
     assertThat(r.out())
         .contains("10,000 rows", "12 channels", "| MARKOV order 1 | 13 |", "| MARKOV order 4 |");
     assertThat(run("bench", "--attribution-paths", "nope.csv").err())
-        .contains("no such file: nope.csv");
+        .contains("--attribution-paths nope.csv does not exist");
   }
 
   @ParameterizedTest
