@@ -197,8 +197,9 @@ public class StreamCommand implements Callable<Integer> {
       paramLabel = "N",
       converter = Numbers.AtLeastZero.class,
       description =
-          "Restarts after failures before the job gives up (default: unlimited, with exponential"
-              + " back-off; 0: fail at the first error).")
+          "Restarts in a row after failures before the job gives up; restarts wait 1 s, then"
+              + " 1.5 times longer each time up to 1 min, and an hour without a failure starts the"
+              + " count over (default: unlimited; 0: fail at the first error).")
   Integer maxRestarts;
 
   @Option(

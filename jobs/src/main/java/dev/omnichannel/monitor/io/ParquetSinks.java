@@ -15,7 +15,8 @@ import org.apache.flink.util.function.SerializableFunction;
  * Parquet {@link FileSink}s for the output tables: Snappy-compressed, one folder per table, {@code
  * dt=} partitions by the row's main time, each table with its writer settings ({@link
  * ParquetWriters#forTable}). In BATCH execution the sink finalises its files at the end; in
- * STREAMING execution it commits them on checkpoints.
+ * STREAMING execution it commits them on checkpoints. Each is a {@link TableFileSink}: a failure to
+ * write or publish names the table and the path.
  */
 public final class ParquetSinks {
   /** The events table's folder. */
@@ -33,7 +34,7 @@ public final class ParquetSinks {
    * @param mainTime the row's main time, which decides its partition (null: {@link
    *     DatePartitionAssigner#UNKNOWN})
    */
-  public static <T extends SpecificRecordBase> FileSink<T> sink(
+  public static <T extends SpecificRecordBase> TableFileSink<T> sink(
       String base, String table, Class<T> type, SerializableFunction<T, Instant> mainTime) {
     return sink(base, table, type, mainTime, "part");
   }
@@ -41,7 +42,7 @@ public final class ParquetSinks {
   /**
    * As {@link #sink(String, String, Class, SerializableFunction)}, naming files {@code prefix-*}.
    */
-  public static <T extends SpecificRecordBase> FileSink<T> sink(
+  public static <T extends SpecificRecordBase> TableFileSink<T> sink(
       String base,
       String table,
       Class<T> type,
@@ -60,7 +61,7 @@ public final class ParquetSinks {
    * straight from {@link Event}s ({@link EventWriteSupport}), partitioned by event time. The files
    * are those {@link #sink} writes for the events' {@code EventRow}s.
    */
-  public static FileSink<Event> events(String base, String prefix) {
+  public static TableFileSink<Event> events(String base, String prefix) {
     return sink(
         base,
         EVENTS,
@@ -74,7 +75,7 @@ public final class ParquetSinks {
    * base/attribution/dt=.../prefix-*.parquet} with {@link AttributionWriteSupport}, partitioned by
    * conversion time. The files are those {@link #sink} writes for the same rows.
    */
-  public static FileSink<AttributionRow> attribution(String base, String prefix) {
+  public static TableFileSink<AttributionRow> attribution(String base, String prefix) {
     return sink(
         base,
         ATTRIBUTION,
@@ -83,16 +84,23 @@ public final class ParquetSinks {
         prefix);
   }
 
-  private static <T> FileSink<T> sink(
+  private static <T> TableFileSink<T> sink(
       String base,
       String table,
       ParquetBuilder<T> writer,
       DatePartitionAssigner<T> partitions,
       String prefix) {
-    return FileSink.forBulkFormat(new Path(base, table), new ParquetWriterFactory<>(writer))
-        .withBucketAssigner(partitions)
-        .withOutputFileConfig(
-            OutputFileConfig.builder().withPartPrefix(prefix).withPartSuffix(".parquet").build())
-        .build();
+    Path folder = new Path(base, table);
+    return new TableFileSink<>(
+        FileSink.forBulkFormat(folder, new ParquetWriterFactory<>(writer))
+            .withBucketAssigner(partitions)
+            .withOutputFileConfig(
+                OutputFileConfig.builder()
+                    .withPartPrefix(prefix)
+                    .withPartSuffix(".parquet")
+                    .build())
+            .build(),
+        table,
+        folder);
   }
 }

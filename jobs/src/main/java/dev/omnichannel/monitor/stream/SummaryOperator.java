@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.io.OutputClaims;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,14 +165,22 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
   private void write(Map<String, Long> counts, Long checkpointId, String status) throws Exception {
     RunSummary s = summary(counts, checkpointId, status);
     Path dir = new Path(output, "_runs");
-    FileSystem fs = dir.getFileSystem();
-    fs.mkdirs(dir);
-    Path tmp = new Path(dir, "." + runId + ".json.tmp");
-    try (OutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
-      out.write(s.toJson());
-    }
     Path file = new Path(dir, runId + ".json");
-    fs.delete(file, false);
-    fs.rename(tmp, file);
+    try {
+      FileSystem fs = dir.getFileSystem();
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("could not create " + dir);
+      }
+      Path tmp = new Path(dir, "." + runId + ".json.tmp");
+      try (OutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
+        out.write(s.toJson());
+      }
+      fs.delete(file, false);
+      if (!fs.rename(tmp, file)) {
+        throw new IOException("could not rename " + tmp + " to " + file);
+      }
+    } catch (IOException e) {
+      throw new IOException("cannot write the run summary " + file + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -11,8 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.BrokerServer;
+import kafka.server.ControllerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,7 +47,8 @@ import org.apache.kafka.server.ServerSocketFactory;
  * with {@link #createTopic} before a job reads them).
  *
  * <p>The test kit pre-binds its listener sockets to the wildcard address; this class swaps in a
- * socket manager that binds them to the loopback address instead.
+ * socket manager that binds them to the loopback address instead, and binds the same ports again
+ * when the node is {@link #stop stopped} and {@link #restart restarted} (a broker outage).
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -223,6 +228,49 @@ public final class KafkaBroker implements AutoCloseable {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return Admin.create(p);
+  }
+
+  /**
+   * Stops the node as a clean shutdown of a broker process does: the broker first (its listener
+   * closes, so clients get "connection refused"; its logs are flushed and closed), then the
+   * controller. The log directories and the ports are kept for {@link #restart}.
+   */
+  public void stop() {
+    cluster.brokers().values().forEach(BrokerServer::shutdown);
+    cluster.controllers().values().forEach(ControllerServer::shutdown);
+  }
+
+  /**
+   * Starts the node stopped by {@link #stop} again, on the same ports and log directories (so
+   * {@link #bootstrapServers} and every record stay the same), and waits until every partition of
+   * {@code topics} has a leader again.
+   */
+  public void restart(String... topics) throws Exception {
+    cluster.controllers().values().forEach(ControllerServer::startup);
+    cluster.brokers().values().forEach(BrokerServer::startup);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!led(topics)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the broker did not come back within " + TIMEOUT);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Whether every partition of {@code topics} has a leader. */
+  private boolean led(String... topics) throws InterruptedException {
+    try (Admin admin = admin()) {
+      return admin
+          .describeTopics(List.of(topics))
+          .allTopicNames()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .values()
+          .stream()
+          .flatMap(d -> d.partitions().stream())
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (ExecutionException | TimeoutException e) {
+      return false; // not ready yet
+    }
   }
 
   @Override
