@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.PropertiesFile;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.generate.GenerateSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,8 +130,18 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--kafka-property",
       paramLabel = "K=V",
       description =
-          "A Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable; with --kafka).")
+          "A Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable; with --kafka);"
+              + " overrides --kafka-properties. Put secrets in --kafka-properties instead.")
   List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(
+      names = "--kafka-properties",
+      paramLabel = "FILE",
+      description =
+          "Kafka producer properties from a file (Java properties format, the usual"
+              + " client.properties; with --kafka); $${NAME} in a value is replaced by the"
+              + " environment variable NAME.")
+  Path kafkaPropertiesFile;
 
   @Override
   public Integer call() throws IOException {
@@ -160,14 +173,22 @@ public final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The Kafka target of --kafka, --topic and --kafka-property, or null for files. */
+  /**
+   * The Kafka target of --kafka, --topic, --kafka-properties and --kafka-property (which overrides
+   * the file), or null for files.
+   */
   KafkaTarget kafkaTarget() {
     if (kafka == null) {
       return null;
     }
-    Map<String, String> props;
+    Map<String, String> props = new LinkedHashMap<>();
     try {
-      props = KafkaOptions.parseProperties(kafkaProperties);
+      if (kafkaPropertiesFile != null) {
+        props.putAll(
+            PropertiesFile.load("--kafka-properties", kafkaPropertiesFile, System.getenv()));
+      }
+      props.putAll(KafkaOptions.parseProperties(kafkaProperties));
+      Secrets.rememberSecretValues(props);
       // validates the servers and the topic name the way the job's source does
       KafkaOptions.topics(kafka, topic).withProperties(props);
     } catch (IllegalArgumentException e) {
@@ -190,9 +211,13 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new UserException(
           "--days must be between 1 and " + GeneratorConfig.MAX_DAYS + ", got " + days);
     }
-    if (kafka == null && (topic != null || !kafkaProperties.isEmpty())) {
+    if (kafka == null
+        && (topic != null || !kafkaProperties.isEmpty() || kafkaPropertiesFile != null)) {
       throw new UserException(
-          (topic != null ? "--topic" : "--kafka-property") + " applies to --kafka only");
+          (topic != null
+                  ? "--topic"
+                  : kafkaPropertiesFile != null ? "--kafka-properties" : "--kafka-property")
+              + " applies to --kafka only");
     }
     if (kafka != null && topic == null) {
       throw new UserException("--kafka needs --topic NAME");
@@ -210,7 +235,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Format f;
     if (kafka != null) {
       f = Format.KAFKA;
-      kafkaTarget(); // validates --kafka, --topic and --kafka-property
+      kafkaTarget(); // validates --kafka, --topic, --kafka-properties and --kafka-property
     } else {
       String name = format == null ? "jsonl" : format.trim().toLowerCase(Locale.ROOT);
       switch (name) {

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * The one entry point, for {@code java -jar} (embedded Flink mini cluster) and {@code flink run}
  * (the cluster). Errors the user can fix print one line naming the bad value and exit 2; anything
- * else prints its root cause and exits 1. Set {@code OMNI_DEBUG=1} for stack traces.
+ * else prints its root cause and exits 1. Set {@code OMNI_DEBUG=1} for stack traces. Every message
+ * is printed with its secrets masked ({@link Secrets#redactText}).
  */
 @Command(
     name = "omnichannel-monitor",
@@ -47,6 +49,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::handle);
+    cl.setParameterExceptionHandler(Main::handleBadArguments);
     return cl;
   }
 
@@ -55,17 +58,34 @@ public final class Main implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
+  /**
+   * Picocli's own handling of unparseable arguments (the message, then suggestions or the usage),
+   * with the message's secrets masked: picocli quotes the arguments it could not match.
+   */
+  private static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(cl.getColorScheme().errorText(Secrets.redactText(e.getMessage())));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      cl.usage(err, cl.getColorScheme());
+    }
+    err.flush();
+    return cl.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     if (debug()) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.redactText(trace.toString()));
     }
     Throwable user = find(e, UserException.class);
     if (user == null) {
       user = find(e, IllegalArgumentException.class);
     }
     if (user != null) {
-      err.println("error: " + user.getMessage());
+      err.println("error: " + Secrets.redactText(user.getMessage()));
       err.flush();
       return 2;
     }
@@ -73,7 +93,8 @@ public final class Main implements Runnable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    err.println("error: " + root.getClass().getSimpleName() + ": " + root.getMessage());
+    err.println(
+        "error: " + root.getClass().getSimpleName() + ": " + Secrets.redactText(root.getMessage()));
     if (!debug()) {
       err.println("(set OMNI_DEBUG=1 to see the stack trace)");
     }

@@ -1,6 +1,8 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.config.PropertiesFile;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -83,8 +85,20 @@ public class StreamCommand implements Callable<Integer> {
       paramLabel = "PROPERTY=VALUE",
       description =
           "A Kafka client property passed through to the consumer and producers (repeatable),"
-              + " e.g. --kafka security.protocol=SASL_SSL; a 'kafka.' prefix is accepted too.")
+              + " e.g. --kafka security.protocol=SASL_SSL; a 'kafka.' prefix is accepted too."
+              + " Overrides --kafka-properties. Put secrets in --kafka-properties instead: a"
+              + " command line is visible to every user of the machine.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--kafka-properties",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties from a file (Java properties format, the usual"
+              + " client.properties), for the consumer and producers; $${NAME} in a value is"
+              + " replaced by the environment variable NAME, so the password need not be in the"
+              + " file. --kafka flags override its values.")
+  Path kafkaPropertiesFile;
 
   @Option(
       names = "--output",
@@ -248,7 +262,12 @@ public class StreamCommand implements Callable<Integer> {
       settings =
           new StreamSettings(outOfOrderness, idleness, allowedLateness, stitchDelay, dedupTtl);
       Map<String, String> props = new LinkedHashMap<>();
+      if (kafkaPropertiesFile != null) {
+        props.putAll(
+            PropertiesFile.load("--kafka-properties", kafkaPropertiesFile, System.getenv()));
+      }
       kafkaProperties.forEach((k, v) -> props.put(k.startsWith("kafka.") ? k.substring(6) : k, v));
+      Secrets.rememberSecretValues(props);
       kafka =
           (topicPattern != null
                   ? KafkaOptions.topicPattern(bootstrapServers, topicPattern)
@@ -275,7 +294,7 @@ public class StreamCommand implements Callable<Integer> {
             alertsTopic,
             deadLetterTopic,
             maxRestarts,
-            spec.commandLine().getParseResult().originalArgs(),
+            Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()),
             backend);
     Path summary = output.resolve("_runs").resolve(id + ".json");
     System.out.println(
