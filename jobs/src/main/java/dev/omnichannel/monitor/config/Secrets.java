@@ -61,11 +61,14 @@ public final class Secrets {
       Pattern.compile("(\\s*)([A-Za-z0-9_.\\-]+)(\\s*=)(.*)", Pattern.DOTALL);
 
   /**
-   * {@code name=value}, {@code name: value}, {@code name="value"} or {@code "name": "value"} inside
-   * free text (a JAAS configuration, an error message).
+   * The {@code name=} or {@code name:} before a value inside free text (a JAAS configuration, an
+   * error message), also {@code "name": } as in JSON.
    */
-  private static final Pattern INLINE =
-      Pattern.compile("([A-Za-z0-9_.\\-]+)([\"']?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s\"',;&]+)");
+  private static final Pattern NAME_AND_SEPARATOR =
+      Pattern.compile("([A-Za-z0-9_.\\-]+)([\"']?\\s*[=:]\\s*)");
+
+  /** Where an unquoted value inside free text ends. */
+  private static final String VALUE_ENDS = " \t\r\n\"',;&";
 
   /** The password of {@code scheme://user:password@host}. */
   private static final Pattern URI_USERINFO =
@@ -166,20 +169,13 @@ public final class Secrets {
         URI_USERINFO
             .matcher(text)
             .replaceAll(m -> Matcher.quoteReplacement(m.group(1)) + MASK + "@");
-    Matcher m = INLINE.matcher(s);
-    StringBuilder b = new StringBuilder();
-    while (m.find()) {
-      String replacement = m.group();
-      if (isSecretKey(m.group(1))) {
-        String v = m.group(3);
-        boolean quoted = v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'');
-        String masked = quoted ? v.charAt(0) + MASK + v.charAt(v.length() - 1) : MASK;
-        replacement = m.group(1) + m.group(2) + masked;
-      }
-      m.appendReplacement(b, Matcher.quoteReplacement(replacement));
+    StringBuilder b = new StringBuilder(s.length());
+    int copied = 0;
+    for (int[] span : secretValues(s)) {
+      b.append(s, copied, span[0]).append(MASK);
+      copied = span[1];
     }
-    m.appendTail(b);
-    s = b.toString();
+    s = b.append(s, copied, s.length()).toString();
     if (!REMEMBERED.isEmpty()) {
       List<String> known = new ArrayList<>(REMEMBERED);
       known.sort(Comparator.comparingInt(String::length).reversed());
@@ -210,18 +206,54 @@ public final class Secrets {
     if (value.length() >= MIN_REMEMBERED_LENGTH) {
       REMEMBERED.add(value);
     }
-    Matcher m = INLINE.matcher(value);
-    while (m.find()) {
-      if (isSecretKey(m.group(1))) {
-        String v = m.group(3);
-        if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
-          v = v.substring(1, v.length() - 1);
-        }
-        if (v.length() >= MIN_REMEMBERED_LENGTH) {
-          REMEMBERED.add(v);
-        }
+    for (int[] span : secretValues(value)) {
+      String v = value.substring(span[0], span[1]);
+      if (v.length() >= MIN_REMEMBERED_LENGTH) {
+        REMEMBERED.add(v);
       }
     }
+  }
+
+  /**
+   * The spans {@code [start, end)} of the values of secret names inside {@code text}, without their
+   * quotes, in order. A value is quoted ({@code password="..."}), or runs to the quote that closes
+   * the quoted text its name starts ({@code 'sasl.jaas.config=... required ...;'} as picocli quotes
+   * an argument), or else to the next blank, quote, comma, semicolon or ampersand.
+   */
+  private static List<int[]> secretValues(String text) {
+    List<int[]> spans = new ArrayList<>();
+    Matcher m = NAME_AND_SEPARATOR.matcher(text);
+    int from = 0;
+    while (from < text.length() && m.find(from)) {
+      int start = m.end();
+      from = start; // a value that is not secret may hold a secret name=value itself
+      if (!isSecretKey(m.group(1)) || start >= text.length()) {
+        continue;
+      }
+      char first = text.charAt(start);
+      int end;
+      if (first == '"' || first == '\'') {
+        start++;
+        end = text.indexOf(first, start);
+        if (end < 0) {
+          end = text.length();
+        }
+      } else {
+        char before = m.start() > 0 ? text.charAt(m.start() - 1) : ' ';
+        end = before == '"' || before == '\'' ? text.indexOf(before, start) : -1;
+        if (end < 0) {
+          end = start;
+          while (end < text.length() && VALUE_ENDS.indexOf(text.charAt(end)) < 0) {
+            end++;
+          }
+        }
+      }
+      if (end > start) {
+        spans.add(new int[] {start, end});
+      }
+      from = Math.max(end, start);
+    }
+    return spans;
   }
 
   /** Remembers the value of every secret property (see {@link #remember}). */

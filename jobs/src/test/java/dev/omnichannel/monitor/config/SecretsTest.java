@@ -155,6 +155,11 @@ class SecretsTest {
             Secrets.redactText(
                 "Unmatched arguments from index 3: '--kafak', 'ssl.key.password=hunter2-FAKE'"))
         .isEqualTo("Unmatched arguments from index 3: '--kafak', 'ssl.key.password=***'");
+    // picocli quotes each argument it could not match: the whole quoted value goes
+    assertThat(Secrets.redactText("Unknown options: '--kafak', 'sasl.jaas.config=" + JAAS + "'"))
+        .isEqualTo("Unknown options: '--kafak', 'sasl.jaas.config=***'");
+    assertThat(Secrets.redactText("Unknown option: '--bogus=ssl.key.password=x1'"))
+        .isEqualTo("Unknown option: '--bogus=ssl.key.password=***'");
     assertThat(Secrets.redactText("{\"password\": \"hunter2-FAKE\", \"user\": \"analyst\"}"))
         .isEqualTo("{\"password\": \"***\", \"user\": \"analyst\"}");
     assertThat(Secrets.redactText("token: abc-123 expired")).isEqualTo("token: *** expired");
