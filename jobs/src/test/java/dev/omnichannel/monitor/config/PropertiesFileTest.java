@@ -95,4 +95,26 @@ class PropertiesFileTest {
   void shouldReadAnEmptyFileAsNoProperties() throws Exception {
     assertThat(PropertiesFile.load(F, file("# nothing yet\n"), Map.of())).isEmpty();
   }
+
+  /**
+   * README's secured-Kafka example: a properties file whose password comes from the environment.
+   */
+  @Test
+  void readmesSecuredKafkaExampleShouldLoadWithThePasswordFromTheEnvironment() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int section = readme.indexOf("#### Secured Kafka");
+    assertThat(section).isPositive();
+    int start = readme.indexOf("```properties\n", section) + "```properties\n".length();
+    String example = readme.substring(start, readme.indexOf("```", start));
+    Map<String, String> p =
+        PropertiesFile.load(F, file(example), Map.of("KAFKA_PASSWORD", "hunter2-FAKE"));
+    assertThat(p.get("sasl.jaas.config"))
+        .isEqualTo(
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"omni\""
+                + " password=\"hunter2-FAKE\";");
+    assertThat(p).containsEntry("security.protocol", "SASL_SSL");
+    int bash = readme.indexOf("```bash\n", section) + "```bash\n".length();
+    String command = readme.substring(bash, readme.indexOf("```", bash));
+    assertThat(command).contains("--kafka-properties client.properties").doesNotContain("password");
+  }
 }
