@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.backfill;
 
 import dev.omnichannel.monitor.attribution.AttributionModel;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Flow;
 import dev.omnichannel.monitor.flow.FlowConfig;
@@ -53,7 +54,10 @@ public final class BackfillRunner {
    */
   static final int MAX_ROUNDS = 256;
 
-  /** Runs the backfill and returns its summary (also written under {@code _runs/}). */
+  /**
+   * Runs the backfill and returns its summary (also written under {@code _runs/}, with {@code
+   * arguments} recorded with their secrets masked, see {@link Secrets#redactArgs}).
+   */
   public static RunSummary run(FlowConfig config, List<String> arguments) throws Exception {
     return run(config, arguments, ComponentResolver.DEFAULT_ROUNDS);
   }
@@ -118,7 +122,7 @@ public final class BackfillRunner {
     RunSummary s = new RunSummary();
     s.runId = config.runId();
     s.mode = "backfill";
-    s.arguments = arguments;
+    s.arguments = Secrets.redactArgs(arguments);
     s.startedAt = started.toString();
     s.accounting.inputRecords = counter(result, Counters.INPUT_RECORDS);
     s.accounting.acceptedEvents = counter(result, Counters.ACCEPTED_EVENTS);

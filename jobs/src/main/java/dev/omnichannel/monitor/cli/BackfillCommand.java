@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.backfill.BackfillRunner;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import java.nio.file.Files;
@@ -106,7 +107,9 @@ public class BackfillCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Checked checked = validate();
     FlowConfig config = config(checked, HmacKeys.resolve(options.hmacKeyFile, System.getenv()));
-    RunSummary s = BackfillRunner.run(config, spec.commandLine().getParseResult().originalArgs());
+    RunSummary s =
+        BackfillRunner.run(
+            config, Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()));
     SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
     if (!s.accounting.balanced()) {
       return 1;

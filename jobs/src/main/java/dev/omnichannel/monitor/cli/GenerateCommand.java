@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.PropertiesFile;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.generate.GenerateSummary;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
@@ -12,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,8 +134,18 @@ public final class GenerateCommand implements Callable<Integer> {
       names = "--kafka-property",
       paramLabel = "K=V",
       description =
-          "A Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable; with --kafka).")
+          "A Kafka producer property, e.g. security.protocol=SASL_SSL (repeatable; with --kafka);"
+              + " overrides --kafka-properties. Put secrets in --kafka-properties instead.")
   List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(
+      names = "--kafka-properties",
+      paramLabel = "FILE",
+      description =
+          "Kafka producer properties from a file (Java properties format, the usual"
+              + " client.properties; with --kafka); $${NAME} in a value is replaced by the"
+              + " environment variable NAME.")
+  Path kafkaPropertiesFile;
 
   @Override
   public Integer call() throws IOException {
@@ -180,7 +193,10 @@ public final class GenerateCommand implements Callable<Integer> {
     return estimate;
   }
 
-  /** The Kafka target of --kafka, --topic and --kafka-property, or null for files. */
+  /**
+   * The Kafka target of --kafka, --topic, --kafka-properties and --kafka-property (which overrides
+   * the file), or null for files.
+   */
   KafkaTarget kafkaTarget() {
     if (kafka == null) {
       return null;
@@ -188,12 +204,25 @@ public final class GenerateCommand implements Callable<Integer> {
     // validates the servers, the topic name and the properties the way the job's source does
     kafka("--kafka", () -> KafkaOptions.topics(kafka, "topic"));
     KafkaOptions target = kafka("--topic", () -> KafkaOptions.topics(kafka, topic));
+    Map<String, String> props = new LinkedHashMap<>();
+    if (kafkaPropertiesFile != null) {
+      Map<String, String> file =
+          PropertiesFile.load("--kafka-properties", kafkaPropertiesFile, System.getenv());
+      Secrets.rememberSecretValues(file);
+      kafka("--kafka-properties " + kafkaPropertiesFile, () -> target.withProperties(file));
+      props.putAll(file);
+    }
     for (String pair : kafkaProperties) {
+      Map<String, String> one = new LinkedHashMap<>();
       kafka(
           "--kafka-property " + pair,
-          () -> target.withProperties(KafkaOptions.parseProperties(List.of(pair))));
+          () -> {
+            one.putAll(KafkaOptions.parseProperties(List.of(pair)));
+            Secrets.rememberSecretValues(one);
+            return target.withProperties(one);
+          });
+      props.putAll(one);
     }
-    Map<String, String> props = KafkaOptions.parseProperties(kafkaProperties);
     kafka("--kafka-property", () -> target.withProperties(props));
     return new KafkaTarget(kafka.trim(), topic, props);
   }
@@ -214,9 +243,14 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     // --customers, --days, --bad-ratio and --events are in range: their converters check it
     int n = customers != null ? customers : GeneratorConfig.defaults().customers();
-    if (kafka == null && (topic != null || !kafkaProperties.isEmpty())) {
+    if (kafka == null
+        && (topic != null || !kafkaProperties.isEmpty() || kafkaPropertiesFile != null)) {
       throw new UserException(
-          (topic != null ? "--topic" : "--kafka-property") + " applies to --kafka only");
+          (topic != null
+                  ? "--topic"
+                  : kafkaPropertiesFile != null ? "--kafka-properties" : "--kafka-property")
+              + (topic == null && kafkaProperties.isEmpty() ? " " + kafkaPropertiesFile : "")
+              + " applies to --kafka only");
     }
     if (kafka != null && topic == null) {
       throw new UserException("--kafka needs --topic NAME");
@@ -234,7 +268,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Format f;
     if (kafka != null) {
       f = Format.KAFKA;
-      kafkaTarget(); // validates --kafka, --topic and --kafka-property
+      kafkaTarget(); // validates --kafka, --topic, --kafka-properties and --kafka-property
     } else {
       String name = format == null ? "jsonl" : format.trim().toLowerCase(Locale.ROOT);
       switch (name) {

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +50,8 @@ public final class HmacKeys {
       throw new UserException(
           "the HMAC key from " + where + " is " + key.length + " bytes; use at least " + MIN_BYTES);
     }
+    // The key is a secret too: should it ever turn up in a message, it is masked.
+    Secrets.remember(new String(key, StandardCharsets.UTF_8));
     return key;
   }
 

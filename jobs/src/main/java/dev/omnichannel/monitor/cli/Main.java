@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.io.OutputBusyException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * flags may not be empty, dates are YYYY-MM-DD, paths are local), an unknown or missing option, or
  * a {@link UserException} from a command's checks, which run before any work. Anything else prints
  * its root cause and exits 1. A run refused because another writer holds its days of the output
- * prints one line naming that writer and exits 4. Set {@code OMNI_DEBUG=1} for stack traces.
+ * prints one line naming that writer and exits 4. Set {@code OMNI_DEBUG=1} for stack traces. Every
+ * message is printed with its secrets masked ({@link Secrets#redactText}).
  */
 @Command(
     name = "omnichannel-monitor",
@@ -76,11 +78,13 @@ public final class Main implements Runnable {
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     if (debug()) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.redactText(trace.toString()));
     }
     Throwable busy = find(e, OutputBusyException.class);
     if (busy != null) {
-      err.println("error: " + busy.getMessage());
+      err.println("error: " + oneLine(Secrets.redactText(busy.getMessage())));
       err.flush();
       return OutputBusyException.EXIT_CODE;
     }
@@ -89,7 +93,7 @@ public final class Main implements Runnable {
       user = find(e, IllegalArgumentException.class);
     }
     if (user != null) {
-      err.println("error: " + oneLine(user.getMessage()));
+      err.println("error: " + oneLine(Secrets.redactText(user.getMessage())));
       err.flush();
       return 2;
     }
@@ -97,7 +101,11 @@ public final class Main implements Runnable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    err.println("error: " + root.getClass().getSimpleName() + ": " + oneLine(root.getMessage()));
+    err.println(
+        "error: "
+            + root.getClass().getSimpleName()
+            + ": "
+            + oneLine(Secrets.redactText(root.getMessage())));
     if (!debug()) {
       err.println("(set OMNI_DEBUG=1 to see the stack trace)");
     }
@@ -112,9 +120,11 @@ public final class Main implements Runnable {
   private static int parameterError(ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
     if (debug()) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.redactText(trace.toString()));
     }
-    err.println("error: " + oneLine(describe(e)));
+    err.println("error: " + oneLine(Secrets.redactText(describe(e))));
     err.flush();
     return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
   }

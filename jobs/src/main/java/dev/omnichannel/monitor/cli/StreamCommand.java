@@ -1,6 +1,8 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.config.PropertiesFile;
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
@@ -89,8 +91,20 @@ public class StreamCommand implements Callable<Integer> {
       converter = FlagConverters.KeyValue.class,
       description =
           "A Kafka client property passed through to the consumer and producers (repeatable),"
-              + " e.g. --kafka security.protocol=SASL_SSL; a 'kafka.' prefix is accepted too.")
+              + " e.g. --kafka security.protocol=SASL_SSL; a 'kafka.' prefix is accepted too."
+              + " Overrides --kafka-properties. Put secrets in --kafka-properties instead: a"
+              + " command line is visible to every user of the machine.")
   List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(
+      names = "--kafka-properties",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties from a file (Java properties format, the usual"
+              + " client.properties), for the consumer and producers; $${NAME} in a value is"
+              + " replaced by the environment variable NAME, so the password need not be in the"
+              + " file. --kafka flags override its values.")
+  Path kafkaPropertiesFile;
 
   @Option(
       names = "--output",
@@ -294,14 +308,23 @@ public class StreamCommand implements Callable<Integer> {
     kafka = kafka("--starting-offsets", () -> g.withStartingOffsets(startingOffsets));
     KafkaOptions o = kafka.withBounded(bounded);
     Map<String, String> props = new LinkedHashMap<>();
+    if (kafkaPropertiesFile != null) {
+      Map<String, String> file =
+          PropertiesFile.load("--kafka-properties", kafkaPropertiesFile, System.getenv());
+      Secrets.rememberSecretValues(file);
+      kafka("--kafka-properties " + kafkaPropertiesFile, () -> o.withProperties(file));
+      props.putAll(file);
+    }
     for (String pair : kafkaProperties) {
       int eq = pair.indexOf('=');
       String name = pair.substring(0, eq).trim();
       name = name.startsWith("kafka.") ? name.substring(6) : name;
       Map<String, String> one = Map.of(name, pair.substring(eq + 1));
+      Secrets.rememberSecretValues(one);
       kafka("--kafka " + pair, () -> o.withProperties(one));
       props.put(name, pair.substring(eq + 1));
     }
+    Secrets.rememberSecretValues(props);
     kafka = kafka("--kafka", () -> o.withProperties(props));
     return new Checked(settings, kafka, backend);
   }
@@ -352,7 +375,7 @@ public class StreamCommand implements Callable<Integer> {
             alertsTopic,
             deadLetterTopic,
             maxRestarts,
-            spec.commandLine().getParseResult().originalArgs(),
+            Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()),
             backend);
     Path summary = output.resolve("_runs").resolve(id + ".json");
     System.out.println(

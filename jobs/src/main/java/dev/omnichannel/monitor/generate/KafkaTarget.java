@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.generate;
 
+import dev.omnichannel.monitor.config.Secrets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,5 +17,17 @@ public record KafkaTarget(String bootstrapServers, String topic, Map<String, Str
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
     properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  /** The target, with the value of every secret property masked ({@link Secrets}). */
+  @Override
+  public String toString() {
+    return "KafkaTarget[bootstrapServers="
+        + bootstrapServers
+        + ", topic="
+        + topic
+        + ", properties="
+        + Secrets.redactProperties(properties)
+        + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.config.Secrets;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -130,7 +131,7 @@ public record KafkaOptions(
       for (Map.Entry<String, String> e : properties.entrySet()) {
         String key = e.getKey() == null ? "" : e.getKey().trim();
         if (key.isEmpty()) {
-          throw new IllegalArgumentException("Kafka property with an empty name: " + e);
+          throw new IllegalArgumentException("a Kafka property has an empty name");
         }
         if (RESERVED_PROPERTIES.contains(key)) {
           throw new IllegalArgumentException(
@@ -143,6 +144,26 @@ public record KafkaOptions(
       }
     }
     properties = Collections.unmodifiableMap(props);
+  }
+
+  /** The options, with the value of every secret property masked ({@link Secrets}). */
+  @Override
+  public String toString() {
+    return "KafkaOptions[bootstrapServers="
+        + bootstrapServers
+        + ", topics="
+        + topics
+        + ", topicPattern="
+        + topicPattern
+        + ", groupId="
+        + groupId
+        + ", startingOffsets="
+        + startingOffsets
+        + ", bounded="
+        + bounded
+        + ", properties="
+        + Secrets.redactProperties(properties)
+        + "]";
   }
 
   /** Reads {@code topics} from {@code bootstrapServers} with the defaults: committed, unbounded. */
@@ -252,7 +273,8 @@ public record KafkaOptions(
     for (String pair : pairs == null ? new ArrayList<String>() : pairs) {
       int eq = pair.indexOf('=');
       if (eq <= 0 || pair.substring(0, eq).isBlank()) {
-        throw new IllegalArgumentException("Kafka property '" + pair + "' is not KEY=VALUE");
+        throw new IllegalArgumentException(
+            "Kafka property '" + Secrets.redactText(pair) + "' is not PROPERTY=VALUE");
       }
       out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
     }

@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.stream;
 
+import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.Flow;
@@ -37,12 +38,13 @@ public final class StreamPipeline {
   }
 
   /**
-   * @param arguments the command line, recorded in the run summary
+   * @param arguments the command line, recorded in the run summary with its secrets masked ({@link
+   *     Secrets#redactArgs})
    */
   public StreamPipeline(FlowConfig config, StreamSettings settings, List<String> arguments) {
     this.config = config;
     this.settings = settings;
-    this.arguments = List.copyOf(arguments);
+    this.arguments = List.copyOf(Secrets.redactArgs(arguments));
   }
 
   /** Stream mode's timing: events wait the stitch delay plus the allowed lateness. */

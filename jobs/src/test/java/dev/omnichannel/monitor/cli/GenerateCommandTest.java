@@ -148,7 +148,7 @@ class GenerateCommandTest {
         "Kafka topic 'bad topic' is not a valid topic name (letters, digits, . _ -)");
     assertError(
         run("--output", o, "--kafka", "127.0.0.1:9092", "--topic", "t", "--kafka-property", "acks"),
-        "Kafka property 'acks' is not KEY=VALUE");
+        "Kafka property 'acks' is not PROPERTY=VALUE");
     assertError(
         run(
             "--output",

@@ -64,7 +64,7 @@ class KafkaOptionsTest {
         .hasMessage(
             "Kafka property 'group.id' cannot be passed through: it is set by its own option");
     assertThatThrownBy(() -> KafkaOptions.parseProperties(List.of("=x")))
-        .hasMessage("Kafka property '=x' is not KEY=VALUE");
+        .hasMessage("Kafka property '=x' is not PROPERTY=VALUE");
   }
 
   @Test
@@ -98,5 +98,28 @@ class KafkaOptionsTest {
         KafkaSources.kafkaSource(
             KafkaOptions.topicPattern(B, "events-.*").withStartingOffsets("timestamp:0"));
     assertThat(pattern.getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+  }
+
+  @Test
+  void shouldPrintWithoutTheValuesOfSecretProperties() {
+    KafkaOptions o =
+        KafkaOptions.topics(B, "events")
+            .withProperty("security.protocol", "SASL_SSL")
+            .withProperty(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    + " username=\"u\" password=\"hunter2-FAKE\";");
+    assertThat(o.toString())
+        .isEqualTo(
+            "KafkaOptions[bootstrapServers=127.0.0.1:9092, topics=[events], topicPattern=null,"
+                + " groupId=omnichannel-monitor, startingOffsets=committed, bounded=false,"
+                + " properties={sasl.jaas.config=***, security.protocol=SASL_SSL}]");
+    assertThat(o.properties().get("sasl.jaas.config")).contains("hunter2-FAKE");
+  }
+
+  @Test
+  void shouldNotQuoteTheValueOfAPropertyWithoutAName() {
+    assertThatThrownBy(() -> KafkaOptions.topics(B, "events").withProperty(" ", "hunter2-FAKE"))
+        .hasMessage("a Kafka property has an empty name");
   }
 }
