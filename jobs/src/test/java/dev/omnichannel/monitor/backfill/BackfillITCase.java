@@ -469,6 +469,7 @@ class BackfillITCase {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly(
               "_runs",
+              "_writers",
               "attribution",
               "attribution_channel",
               "dead_letters",
