@@ -55,6 +55,7 @@ class BadFlagsTest {
   private Path otherFilesOnly;
   private Path missing;
   private Path csv;
+  private Path badRules;
 
   /** What an option's value is, which decides its bad values. */
   enum Kind {
@@ -228,6 +229,7 @@ class BadFlagsTest {
     otherFilesOnly = Files.createDirectories(dir.resolve("other-files"));
     Files.writeString(otherFilesOnly.resolve("notes.txt"), "x\n");
     missing = dir.resolve("missing").resolve("nothing-here");
+    badRules = Files.writeString(dir.resolve("bad-rules.yaml"), "never_link: [[email:a@x.com]]\n");
     csv =
         Files.writeString(
             dir.resolve("paths.csv"),
@@ -305,6 +307,8 @@ class BadFlagsTest {
       case "stream --run-id" -> List.of("a/b", "..");
       case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
       case "stream --restore-from" -> List.of(missing.toString());
+      case "backfill --identity-rules", "stream --identity-rules" ->
+          List.of(badRules.toString(), plain.toString());
       case "backfill --namespace-limit", "stream --namespace-limit" ->
           List.of("cookie_id=0", "cookie_id=lots", "cookie_id=" + HUGE, "cookie_id=");
       case "backfill --pattern-param", "stream --pattern-param" ->
