@@ -4,7 +4,8 @@ package dev.omnichannel.monitor.stream;
  * What the identity graph decided for the first occurrence of an identity pair. The decision holds
  * for every later occurrence: an accepted pair is in one person from then on, so a repeat is a
  * no-op; a rejected pair can never be joined later (its merged person would exceed the same
- * namespace limit, and persons only grow), so every repeat is rejected again.
+ * namespace limit, or break the same never_link rule, and persons only grow), so every repeat is
+ * rejected again.
  *
  * <p>The namespace a repeat names can differ from the first one: the reason names the first
  * namespace, in priority order, whose limit would be exceeded, and as both persons grow a
