@@ -146,10 +146,10 @@ public class ExpireCommand implements Callable<Integer> {
         "Expire %s  (retention %d days before %s: keeps dt >= %s)%n",
         output.toAbsolutePath().normalize(), retentionDays, day, r.keepFrom());
     out.printf(
-        "  %-18s %,d partitions, %,d rows%s%n",
+        "  %-18s %s, %s%s%n",
         verb,
-        r.totalPartitions(),
-        r.totalRows(),
+        count(r.totalPartitions(), "partition"),
+        count(r.totalRows(), "row"),
         r.days().isEmpty()
             ? ""
             : "  (days " + r.days().get(0) + " .. " + r.days().get(r.days().size() - 1) + ")");
@@ -157,8 +157,14 @@ public class ExpireCommand implements Callable<Integer> {
         .forEach(
             (table, p) -> {
               if (p > 0) {
-                out.printf("    %-20s %,8d partitions %,12d rows%n", table, p, r.rows().get(table));
+                out.printf(
+                    "    %-20s %14s %16s%n",
+                    table, count(p, "partition"), count(r.rows().get(table), "row"));
               }
             });
+  }
+
+  private static String count(long n, String noun) {
+    return String.format("%,d %s%s", n, noun, n == 1 ? "" : "s");
   }
 }

@@ -65,6 +65,8 @@ class NeverLinkITCase {
   private Path rules;
   private Path key;
   private Map<String, String> mergedPersons;
+  private List<String> readmeStep1;
+  private List<String> readmeStep2;
   private JsonNode correctedSummary;
   private Connection duck;
 
@@ -116,6 +118,24 @@ class NeverLinkITCase {
 
     assertThat(backfill()).isZero();
     mergedPersons = personsWithEvents(out);
+    readmeStep1 =
+        Duck.rows(
+            duck,
+            "SELECT DISTINCT person_id FROM read_parquet('"
+                + out
+                + "/events/**/*.parquet') WHERE list_contains(identities, {'namespace': 'email',"
+                + " 'value': '"
+                + P.hmacHex("alice@example.com")
+                + "'})");
+    readmeStep2 =
+        Duck.rows(
+            duck,
+            "SELECT event_id, event_time, [i.namespace || ':' || i.value FOR i IN identities] AS"
+                + " identities FROM read_parquet('"
+                + out
+                + "/events/**/*.parquet') WHERE person_id = '"
+                + P_MERGED
+                + "' AND len(identities) > 1 ORDER BY event_time, event_id");
 
     rules =
         Files.writeString(
@@ -228,6 +248,18 @@ class NeverLinkITCase {
   @Test
   void theSharedTabletMergesTheTwoCustomersWithoutARule() {
     assertThat(mergedPersons).isEqualTo(Map.of(P_MERGED, "a1,a2,b1,b2,t1"));
+  }
+
+  /** The README's queries (section "Correcting a wrong merge") find the person and its links. */
+  @Test
+  void theReadmeQueriesFindThePersonAndTheEventsThatLinkedIt() {
+    assertThat(readmeStep1).containsExactly(P_MERGED + "|");
+    assertThat(readmeStep2)
+        .containsExactly(
+            "a1|2026-01-05T10:00Z|['" + ALICE + "', 'cookie_id:ca']|",
+            "a2|2026-01-05T11:00Z|['" + ALICE + "', 'device_id:tablet-1']|",
+            "b1|2026-01-05T12:00Z|['" + BOB + "', 'cookie_id:cb']|",
+            "b2|2026-01-06T09:00Z|['" + BOB + "', 'device_id:tablet-1']|");
   }
 
   @Test
