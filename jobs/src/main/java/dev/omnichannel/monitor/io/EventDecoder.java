@@ -60,7 +60,7 @@ import org.apache.avro.Schema;
 public final class EventDecoder {
   static final int MAX_ID_LENGTH = 256;
   static final int MAX_STRING_LENGTH = 4096;
-  static final int MAX_IDENTITY_LENGTH = 512;
+  static final int MAX_IDENTITY_LENGTH = IdentityRules.MAX_IDENTITY_LENGTH;
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
