@@ -6,7 +6,8 @@
 --   identities (namespace + value, emails and phones pseudonymised) seen on a person's events,
 --   count = persons with that many; a long tail of very large persons hints at over-merging, a
 --   peak at 1 at anonymous visitors never linked. section = 'rejected_merges': label = the reason
---   code (e.g. namespace_limit:customer_id, the shared-device guard), count = rejected links,
+--   code (e.g. namespace_limit:customer_id, the shared-device guard, or never_link, a correction
+--   from the identity-rules file), count = rejected links,
 --   persons = distinct persons whose events carried them. In stream mode, 'accepted_merges' rows
 --   count the live merges later re-stitched by a backfill.
 WITH ids AS (

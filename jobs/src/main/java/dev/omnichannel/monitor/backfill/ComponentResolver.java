@@ -7,6 +7,7 @@ import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.identity.ComponentSteps;
 import dev.omnichannel.monitor.identity.Fingerprint;
 import dev.omnichannel.monitor.identity.Fingerprints;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +33,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *       accepted links whose primary is that node; it checks convergence (failing the job with
  *       {@link ComponentsNotConvergedException} otherwise) and labels each link with its component.
  *   <li>{@link ReplayFunction}: keyed by label, it replays each component's links in DESIGN's order
- *       and emits the final persons and a row per rejected link occurrence.
+ *       with the guards (never_link rules, namespace limits) and emits the final persons and a row
+ *       per rejected link occurrence.
  * </ol>
  *
  * No operator is keyed by a constant: every exchange spreads over all subtasks, and a replay holds
@@ -76,7 +78,10 @@ public final class ComponentResolver implements IdentityResolver {
 
   @Override
   public Resolved resolve(
-      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
+      DataStream<Link> links,
+      DataStream<Link> early,
+      Map<String, Integer> limits,
+      NeverLinkRules neverLink) {
     Fingerprint fp = fingerprint;
     // Components from the links of every decoded record: a duplicate's links can only join more
     // identities into one component (a coarser grouping, replayed exactly all the same), and they
@@ -110,7 +115,7 @@ public final class ComponentResolver implements IdentityResolver {
     SingleOutputStreamOperator<PersonUpdate> replayed =
         labelled
             .keyBy(t -> t.f0, Types.LONG)
-            .process(new ReplayFunction(limits))
+            .process(new ReplayFunction(limits, neverLink))
             .returns(TypeInformation.of(PersonUpdate.class))
             .uid("identity-replay")
             .name("Identity replay");

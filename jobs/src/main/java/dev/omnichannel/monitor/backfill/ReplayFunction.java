@@ -8,6 +8,7 @@ import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.IdentityGraph;
 import dev.omnichannel.monitor.identity.IdentityKey;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +28,30 @@ import org.apache.flink.util.OutputTag;
  * the end of the key (one timer at {@link Long#MAX_VALUE}): a {@link PersonUpdate} at time {@link
  * Long#MIN_VALUE} for each identity whose final person is not its own; on {@link #MERGES} one row
  * per rejected link occurrence (accepted = false, the final persons of both identities, counted in
- * {@link Counters#REJECTED_LINKS}). State: the component's links, cleared at the end of the key.
+ * {@link Counters#REJECTED_LINKS}). The guards (never_link rules, then namespace limits) are
+ * applied here, in the ordered replay, never while the components are found: a component of the
+ * unguarded link graph holds every link that could interact, so the result does not depend on
+ * parallelism. State: the component's links, cleared at the end of the key.
  */
 public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link>, PersonUpdate> {
   public static final OutputTag<IdentityMergeRow> MERGES = Tags.IDENTITY_MERGES;
 
   private final Map<String, Integer> limits;
+  private final NeverLinkRules neverLink;
   private transient ListState<Link> links;
   private transient LongCounter rejected;
 
   public ReplayFunction(Map<String, Integer> limits) {
+    this(limits, NeverLinkRules.NONE);
+  }
+
+  /**
+   * @param limits the namespace limits
+   * @param neverLink the never_link rules
+   */
+  public ReplayFunction(Map<String, Integer> limits, NeverLinkRules neverLink) {
     this.limits = Map.copyOf(limits);
+    this.neverLink = neverLink;
   }
 
   @Override
@@ -64,7 +78,7 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
     }
     links.clear();
     all.sort(Link::compare);
-    IdentityGraph graph = new IdentityGraph(limits);
+    IdentityGraph graph = new IdentityGraph(limits, neverLink);
     List<IdentityKey> pair = new ArrayList<>(2);
     for (Link l : all) {
       pair.clear();
@@ -88,6 +102,7 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
               r.eventId(),
               r.eventTime(),
               r.namespace(),
+              r.rule(),
               r.primary().toString(),
               r.other().toString()));
     }

@@ -36,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       GenerateCommand.class,
       BackfillCommand.class,
       StreamCommand.class,
+      ExpireCommand.class,
       BenchCommand.class,
       AttributeCommand.class,
       ReportCommand.class,

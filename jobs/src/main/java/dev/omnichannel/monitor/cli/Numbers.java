@@ -173,6 +173,13 @@ public final class Numbers {
     }
   }
 
+  /** Days of retention: 1 to 36,500 (100 years). */
+  public static final class RetentionDays extends IntRange {
+    public RetentionDays() {
+      super(1, 36_500);
+    }
+  }
+
   /** Timed runs of a benchmark: 1 to 1000. */
   public static final class Repeats extends IntRange {
     public Repeats() {

@@ -5,7 +5,10 @@ import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.attribution.MarkovModel;
 import dev.omnichannel.monitor.flow.FlowConfig;
+import dev.omnichannel.monitor.identity.IdentityRules;
+import dev.omnichannel.monitor.identity.IdentityRulesException;
 import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
@@ -150,6 +153,19 @@ public class PipelineOptions {
   List<String> namespaceLimits = new ArrayList<>();
 
   @Option(
+      names = "--identity-rules",
+      paramLabel = "FILE",
+      description =
+          "An identity-rules file (YAML): blocked values per namespace, namespace limits and"
+              + " never_link pairs of identities (corrections of wrong merges). Its blocked values"
+              + " add to --blocked-identity-value; --namespace-limit overrides its limits. See"
+              + " README, 'Corrections'.")
+  Path identityRulesFile;
+
+  /** The rules file as read, checked once; null before it is read or without a file. */
+  private IdentityRules.Parsed identityRules;
+
+  @Option(
       names = "--patterns",
       paramLabel = "FILE",
       description =
@@ -189,6 +205,11 @@ public class PipelineOptions {
   public void validate() {
     if (hmacKeyFile != null) {
       PathChecks.inputFile("--hmac-key-file", hmacKeyFile);
+    }
+    if (identityRulesFile != null) {
+      PathChecks.inputFile("--identity-rules", identityRulesFile);
+      // every check of the file, the pseudonymised ones too (they do not depend on the key)
+      identityRules(new Pseudonymiser(new byte[] {1}));
     }
     for (Path f : patternFiles) {
       PathChecks.inputFile("--patterns", f);
@@ -231,6 +252,7 @@ public class PipelineOptions {
       int parallelism,
       byte[] hmacKey,
       String runId) {
+    IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
     return new FlowConfig(
         files,
         output.toAbsolutePath().normalize().toString(),
@@ -238,9 +260,10 @@ public class PipelineOptions {
         to,
         parallelism,
         hmacKey,
-        validationRules(),
+        validationRules(rules.blockedValues()),
         journeyConfig(),
         limits(),
+        rules.neverLink(),
         patternCatalogue(),
         attributionSettings(),
         attributionWindow(),
@@ -293,8 +316,51 @@ public class PipelineOptions {
     return new JourneyConfig(inactivityGap, maxEvents, maxDuration, visitTimeout, dim);
   }
 
+  /**
+   * The identity-rules file pseudonymised with {@code pseudonymiser}, or {@link IdentityRules#NONE}
+   * without {@code --identity-rules}; a {@link UserException} names the flag, the file, the field
+   * and what is wrong.
+   */
+  public IdentityRules identityRules(Pseudonymiser pseudonymiser) {
+    IdentityRules.Parsed parsed = parsedRules();
+    if (parsed == null) {
+      return IdentityRules.NONE;
+    }
+    try {
+      return parsed.resolve(pseudonymiser, blockedValues);
+    } catch (IdentityRulesException e) {
+      throw new UserException("--identity-rules " + e.getMessage(), e);
+    }
+  }
+
+  /** The identity-rules file, read and checked once; null without {@code --identity-rules}. */
+  private IdentityRules.Parsed parsedRules() {
+    if (identityRulesFile == null) {
+      return null;
+    }
+    if (identityRules == null) {
+      try {
+        identityRules = IdentityRules.read(identityRulesFile);
+      } catch (IdentityRulesException e) {
+        throw new UserException("--identity-rules " + e.getMessage(), e);
+      }
+    }
+    return identityRules;
+  }
+
+  /** The namespace limits of the identity-rules file; empty without one. */
+  private Map<String, Integer> fileLimits() {
+    IdentityRules.Parsed parsed = parsedRules();
+    return parsed == null ? Map.of() : parsed.namespaceLimits();
+  }
+
   /** The validation rules. */
   public ValidationRules validationRules() {
+    return validationRules(Map.of());
+  }
+
+  /** The validation rules with per-namespace blocked values ({@link IdentityRules}). */
+  private ValidationRules validationRules(Map<String, ? extends Set<String>> blockedByNamespace) {
     if (!plausibleFrom.isBefore(plausibleTo)) {
       throw new UserException(
           "--plausible-from " + plausibleFrom + " must be before --plausible-to " + plausibleTo);
@@ -303,12 +369,17 @@ public class PipelineOptions {
         plausibleFrom.atStartOfDay(ZoneOffset.UTC).toInstant(),
         plausibleTo.atStartOfDay(ZoneOffset.UTC).toInstant(),
         blockedValues,
-        1e12);
+        1e12,
+        Map.copyOf(blockedByNamespace));
   }
 
-  /** The namespace limits: defaults overridden by {@code --namespace-limit}. */
+  /**
+   * The namespace limits: the defaults, overridden by the identity-rules file, overridden by {@code
+   * --namespace-limit}.
+   */
   public Map<String, Integer> limits() {
     Map<String, Integer> limits = new TreeMap<>(Namespaces.DEFAULT_LIMITS);
+    limits.putAll(fileLimits());
     for (String pair : namespaceLimits) {
       int eq = pair.indexOf('=');
       String ns = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);

@@ -274,7 +274,8 @@ public final class Flow {
       DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
 
   private Stitching stitch(DataStream<Link> links, DataStream<Link> early) {
-    IdentityResolver.Resolved resolved = resolver.resolve(links, early, config.namespaceLimits());
+    IdentityResolver.Resolved resolved =
+        resolver.resolve(links, early, config.namespaceLimits(), config.neverLink());
     return new Stitching(resolved.updates(), resolved.merges());
   }
 }

@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
@@ -24,6 +25,8 @@ import java.util.TreeMap;
  * @param validation input validation rules
  * @param journey journey and touch rules
  * @param namespaceLimits identities per person, per namespace
+ * @param neverLink pairs of identities no person may hold together (an identity-rules file's
+ *     never_link), pseudonymised
  * @param patterns the pattern catalogue in force
  * @param attribution the attribution models and their parameters
  * @param attributionWindow the windows the data-driven models are solved over
@@ -39,6 +42,7 @@ public record FlowConfig(
     ValidationRules validation,
     JourneyConfig journey,
     Map<String, Integer> namespaceLimits,
+    NeverLinkRules neverLink,
     PatternCatalogue patterns,
     AttributionSettings attribution,
     AttributionWindows.Kind attributionWindow,
@@ -48,12 +52,45 @@ public record FlowConfig(
   public FlowConfig {
     inputs = List.copyOf(inputs);
     namespaceLimits = new TreeMap<>(namespaceLimits);
+    neverLink = neverLink == null ? NeverLinkRules.NONE : neverLink;
     if (from != null && to != null && to.isBefore(from)) {
       throw new IllegalArgumentException("--to " + to + " is before --from " + from);
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1, got " + parallelism);
     }
+  }
+
+  /** A configuration without never_link rules. */
+  public FlowConfig(
+      List<String> inputs,
+      String output,
+      LocalDate from,
+      LocalDate to,
+      int parallelism,
+      byte[] hmacKey,
+      ValidationRules validation,
+      JourneyConfig journey,
+      Map<String, Integer> namespaceLimits,
+      PatternCatalogue patterns,
+      AttributionSettings attribution,
+      AttributionWindows.Kind attributionWindow,
+      String runId) {
+    this(
+        inputs,
+        output,
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        validation,
+        journey,
+        namespaceLimits,
+        NeverLinkRules.NONE,
+        patterns,
+        attribution,
+        attributionWindow,
+        runId);
   }
 
   /** First event time read: {@code from} minus the journey max duration, as context. */

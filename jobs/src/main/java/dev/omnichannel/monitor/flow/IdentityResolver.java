@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * rejected links.
  */
 public interface IdentityResolver extends Serializable {
+  /** Wires the resolver without never_link rules. */
+  default Resolved resolve(
+      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
+    return resolve(links, early, limits, NeverLinkRules.NONE);
+  }
+
   /**
    * Wires the resolver.
    *
@@ -23,8 +30,13 @@ public interface IdentityResolver extends Serializable {
    *     links} that is ready earlier (a resolver may use it where extra links cannot change the
    *     result, as for grouping identities into components)
    * @param limits the namespace limits
+   * @param neverLink the never_link rules (checked before the limits)
    */
-  Resolved resolve(DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits);
+  Resolved resolve(
+      DataStream<Link> links,
+      DataStream<Link> early,
+      Map<String, Integer> limits,
+      NeverLinkRules neverLink);
 
   /**
    * What a resolver gives.

@@ -36,7 +36,8 @@ import java.util.Map;
   "top_channel_paths",
   "rejected_links",
   "dead_letters_by_reason",
-  "unreadable_files"
+  "unreadable_files",
+  "expired"
 })
 public class RunSummary {
   public String runId;
@@ -76,6 +77,38 @@ public class RunSummary {
    * Rounded to 2 decimals.
    */
   public Map<String, Map<String, Double>> attributedConversions;
+
+  /** {@code expire} runs only: the retention applied and what it removed. */
+  public Expired expired;
+
+  /** What an {@code expire} run removed. */
+  @JsonPropertyOrder({
+    "retention_days",
+    "today",
+    "keep_from",
+    "partitions_removed",
+    "rows_removed",
+    "days_removed"
+  })
+  public static class Expired {
+    /** The {@code --retention-days}. */
+    public int retentionDays;
+
+    /** The day counted back from ({@code --today}, or the UTC date of the run). */
+    public String today;
+
+    /** The first day kept: {@code today} minus {@code retention_days}; every earlier dt= went. */
+    public String keepFrom;
+
+    /** Per table, the dt= partitions removed. */
+    public Map<String, Long> partitionsRemoved;
+
+    /** Per table, the rows those partitions held. */
+    public Map<String, Long> rowsRemoved;
+
+    /** The days removed from some table, sorted. */
+    public List<String> daysRemoved;
+  }
 
   /** Where every input record went. */
   @JsonPropertyOrder({

@@ -25,6 +25,10 @@ import java.util.TreeMap;
  * a {@link RejectedLink} naming the first exceeded namespace in priority order) and the components
  * stay apart. A rejection does not stop the event's later links.
  *
+ * <p>{@link NeverLinkRules} are checked first: a link that would put both identities of a rule into
+ * one person is rejected (a {@link RejectedLink} naming the rule), whichever identities the link
+ * itself goes through.
+ *
  * <p>A person is a component; its id is {@link PersonIds#personId} of the component's canonical
  * (minimum) identity. Not thread-safe.
  */
@@ -54,6 +58,11 @@ public final class IdentityGraph implements Serializable {
   /** Person id cache per root; null when not yet computed or invalidated by a merge. */
   private String[] personIdCache = new String[INITIAL_CAPACITY];
 
+  private final NeverLinkRules neverLink;
+
+  /** Per root holding guarded identities ({@link NeverLinkRules}): those identities. */
+  private final Map<Integer, List<String>> guarded = new HashMap<>();
+
   private final List<RejectedLink> rejected = new ArrayList<>();
   private int merges;
   private boolean seenEvent;
@@ -69,7 +78,18 @@ public final class IdentityGraph implements Serializable {
    * @throws IllegalArgumentException when a limit is null or below 1
    */
   public IdentityGraph(Map<String, Integer> limits) {
+    this(limits, NeverLinkRules.NONE);
+  }
+
+  /**
+   * Creates an empty graph with namespace limits and never_link rules.
+   *
+   * @param limits as for {@link #IdentityGraph(Map)}
+   * @param neverLink pairs of identities no person may hold together
+   */
+  public IdentityGraph(Map<String, Integer> limits, NeverLinkRules neverLink) {
     Objects.requireNonNull(limits, "limits");
+    this.neverLink = Objects.requireNonNull(neverLink, "neverLink");
     List<String> names = new ArrayList<>(limits.keySet());
     names.sort(Namespaces::compare);
     limitedNamespaces = names.toArray(new String[0]);
@@ -246,6 +266,12 @@ public final class IdentityGraph implements Serializable {
     if (ns != null) {
       counts[i * limitedNamespaces.length + ns] = 1;
     }
+    if (!neverLink.isEmpty()) {
+      List<String> g = neverLink.guardedList(key.toString());
+      if (g != null) {
+        guarded.put(i, g);
+      }
+    }
     return i;
   }
 
@@ -254,6 +280,14 @@ public final class IdentityGraph implements Serializable {
     int b = find(other);
     if (a == b) {
       return;
+    }
+    if (!guarded.isEmpty()) {
+      NeverLinkRules.Pair rule = neverLink.firstBroken(guarded.get(a), guarded.get(b));
+      if (rule != null) {
+        rejected.add(
+            new RejectedLink(eventId, eventTime, keys.get(primary), keys.get(other), null, rule));
+        return;
+      }
     }
     int stride = limitedNamespaces.length;
     for (int k = 0; k < stride; k++) {
@@ -289,6 +323,10 @@ public final class IdentityGraph implements Serializable {
     next[a] = next[b];
     next[b] = na;
     size[a] += size[b];
+    List<String> gb = guarded.remove(b);
+    if (gb != null) {
+      guarded.computeIfAbsent(a, r -> new ArrayList<>(gb.size())).addAll(gb);
+    }
     for (int k = 0; k < stride; k++) {
       counts[a * stride + k] += counts[b * stride + k];
     }
@@ -360,20 +398,39 @@ public final class IdentityGraph implements Serializable {
       implements Serializable {}
 
   /**
-   * A link that was rejected because the merged person would exceed a namespace limit.
+   * A link that was rejected: the merged person would break a never_link rule, or exceed a
+   * namespace limit.
    *
    * @param eventId the linking event
    * @param eventTime its event time (epoch milliseconds)
    * @param primary the event's primary (highest-priority) identity
    * @param other the identity that could not be linked to it
-   * @param namespace the first namespace, in priority order, whose limit would be exceeded
+   * @param namespace for a namespace limit, the first namespace, in priority order, whose limit
+   *     would be exceeded; null for a never_link rule
+   * @param rule for a never_link rule, the rule; null for a namespace limit
    */
   public record RejectedLink(
-      String eventId, long eventTime, IdentityKey primary, IdentityKey other, String namespace)
+      String eventId,
+      long eventTime,
+      IdentityKey primary,
+      IdentityKey other,
+      String namespace,
+      NeverLinkRules.Pair rule)
       implements Serializable {
-    /** {@code "namespace_limit:" + namespace}. */
+    /** A link rejected by the limit of {@code namespace}. */
+    public RejectedLink(
+        String eventId, long eventTime, IdentityKey primary, IdentityKey other, String namespace) {
+      this(eventId, eventTime, primary, other, namespace, null);
+    }
+
+    /** {@code "namespace_limit:" + namespace}, or {@code "never_link"}. */
     public String reason() {
-      return "namespace_limit:" + namespace;
+      return rule != null ? "never_link" : "namespace_limit:" + namespace;
+    }
+
+    /** The identity_merges reason: {@link RejectionReasons#of}. */
+    public String rowReason() {
+      return RejectionReasons.of(namespace, rule, primary.toString(), other.toString());
     }
   }
 }

@@ -25,6 +25,11 @@ import java.util.Objects;
  *
  * An identity with no entry is a component of its own. Links are applied one at a time with {@link
  * #link}; the caller keeps the global (time, event id, other) order. Not thread-safe.
+ *
+ * <p>{@link NeverLinkRules} need to know which guarded identities each person holds. That is kept
+ * in memory, not in the store: it is rebuilt from the store (one {@link #find} per guarded
+ * identity) at the first link after the graph is created, so it always matches the rules in force,
+ * also after a restart with a changed rules file.
  */
 public final class LiveGraph {
   /** The graph's entries; absent entries read as null. */
@@ -70,7 +75,7 @@ public final class LiveGraph {
     JOINED,
     /** The two identities already were one person: nothing changed. */
     SAME,
-    /** Joining would exceed a namespace limit: nothing changed. */
+    /** Joining would break a never_link rule or exceed a namespace limit: nothing changed. */
     REJECTED
   }
 
@@ -80,13 +85,14 @@ public final class LiveGraph {
    * @param kind what happened
    * @param root for JOINED, the root of the merged component
    * @param absorbed for JOINED, the root that stopped being one
-   * @param namespaceIndex for REJECTED, the index in {@link NamespaceLimits} of the first exceeded
-   *     namespace; -1 otherwise
-   * @param namespace for REJECTED, that namespace
+   * @param namespaceIndex for REJECTED by a limit, the index in {@link NamespaceLimits} of the
+   *     first exceeded namespace; -1 otherwise
+   * @param namespace for REJECTED by a limit, that namespace
    * @param oldPerson for JOINED, the person id that stopped existing
    * @param newPerson for JOINED, the merged component's person id
    * @param changed for JOINED and when asked for, the identities whose person changed (the side
    *     with the larger canonical identity), sorted in priority order; otherwise null
+   * @param rule for REJECTED by a never_link rule, the rule; otherwise null
    */
   public record Outcome(
       Kind kind,
@@ -96,8 +102,10 @@ public final class LiveGraph {
       String namespace,
       String oldPerson,
       String newPerson,
-      List<String> changed) {
-    static final Outcome SAME = new Outcome(Kind.SAME, null, null, -1, null, null, null, null);
+      List<String> changed,
+      NeverLinkRules.Pair rule) {
+    static final Outcome SAME =
+        new Outcome(Kind.SAME, null, null, -1, null, null, null, null, null);
 
     public boolean accepted() {
       return kind != Kind.REJECTED;
@@ -105,10 +113,19 @@ public final class LiveGraph {
   }
 
   private final NamespaceLimits limits;
+  private final NeverLinkRules neverLink;
   private final Store store;
 
+  /** Per root holding guarded identities: those identities; null until first needed. */
+  private HashMap<String, List<String>> guarded;
+
   public LiveGraph(NamespaceLimits limits, Store store) {
+    this(limits, NeverLinkRules.NONE, store);
+  }
+
+  public LiveGraph(NamespaceLimits limits, NeverLinkRules neverLink, Store store) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.neverLink = Objects.requireNonNull(neverLink, "neverLink");
     this.store = Objects.requireNonNull(store, "store");
   }
 
@@ -130,11 +147,18 @@ public final class LiveGraph {
     if (a.equals(b)) {
       return Outcome.SAME;
     }
+    if (!neverLink.isEmpty()) {
+      HashMap<String, List<String>> g = guarded();
+      NeverLinkRules.Pair rule = neverLink.firstBroken(g.get(a), g.get(b));
+      if (rule != null) {
+        return new Outcome(Kind.REJECTED, null, null, -1, null, null, null, null, rule);
+      }
+    }
     Root ra = rootOf(a);
     Root rb = rootOf(b);
     int k = limits.firstExceeded(ra.counts, rb.counts);
     if (k >= 0) {
-      return new Outcome(Kind.REJECTED, null, null, k, limits.name(k), null, null, null);
+      return new Outcome(Kind.REJECTED, null, null, k, limits.name(k), null, null, null, null);
     }
     // The merged component keeps the smaller canonical identity: exactly one side changes person.
     boolean bLoses = Event.compareKeys(ra.canonical, rb.canonical) < 0;
@@ -165,7 +189,25 @@ public final class LiveGraph {
     if (rb.size > 1) {
       store.removeRoot(b);
     }
-    return new Outcome(Kind.JOINED, a, b, -1, null, oldPerson, personId(ra.canonical), changed);
+    if (guarded != null) {
+      List<String> gb = guarded.remove(b);
+      if (gb != null) {
+        guarded.computeIfAbsent(a, r -> new ArrayList<>(gb.size())).addAll(gb);
+      }
+    }
+    return new Outcome(
+        Kind.JOINED, a, b, -1, null, oldPerson, personId(ra.canonical), changed, null);
+  }
+
+  /** The guarded identities per root, built from the store on first use. */
+  private HashMap<String, List<String>> guarded() {
+    if (guarded == null) {
+      guarded = new HashMap<>();
+      for (String id : neverLink.guarded()) {
+        guarded.computeIfAbsent(find(id), r -> new ArrayList<>(2)).add(id);
+      }
+    }
+    return guarded;
   }
 
   /** The root of {@code identity}'s component (compressing the path to it). */

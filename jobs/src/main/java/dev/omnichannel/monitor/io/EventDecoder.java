@@ -19,6 +19,7 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.identity.BlockedValues;
+import dev.omnichannel.monitor.identity.IdentityRules;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -59,7 +60,7 @@ import org.apache.avro.Schema;
 public final class EventDecoder {
   static final int MAX_ID_LENGTH = 256;
   static final int MAX_STRING_LENGTH = 4096;
-  static final int MAX_IDENTITY_LENGTH = 512;
+  static final int MAX_IDENTITY_LENGTH = IdentityRules.MAX_IDENTITY_LENGTH;
 
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -95,6 +96,7 @@ public final class EventDecoder {
 
   private final ValidationRules rules;
   private final BlockedValues blocked;
+  private final Map<String, Set<String>> blockedByNamespace;
   private final int longestBlocked;
   private final Pseudonymiser pseudonymiser;
   private final PayloadRedactor redactor;
@@ -145,6 +147,7 @@ public final class EventDecoder {
   public EventDecoder(ValidationRules rules, Pseudonymiser pseudonymiser) {
     this.rules = rules;
     this.blocked = rules.blockedValues();
+    this.blockedByNamespace = rules.blockedByNamespace();
     int longest = 0;
     for (String v : BlockedValues.BUILT_IN) {
       longest = Math.max(longest, v.length());
@@ -847,6 +850,12 @@ public final class EventDecoder {
       String value = pseudonymiser.apply(namespace, raw.trim());
       if (value.isEmpty()) {
         continue;
+      }
+      if (!blockedByNamespace.isEmpty()) {
+        Set<String> own = blockedByNamespace.get(namespace);
+        if (own != null && own.contains(IdentityRules.matchForm(namespace, raw, value))) {
+          continue;
+        }
       }
       String key = namespace + ":" + value;
       if (n > 16 ? seen.add(key) : !contains(usable, k, key)) {

@@ -197,6 +197,9 @@ public final class ReportData {
         throw new ReportInputException(
             "run summary " + p + " is not valid JSON: " + e.getMessage());
       }
+      if ("expire".equals(n.path("mode").asText())) {
+        continue; // retention removes partitions; it is not a run that produced the tables
+      }
       // latest by start time, ties by file name (the list is sorted, so >= keeps the last)
       String key = n.path("started_at").asText("") + "\u0000" + p.getFileName();
       if (bestKey == null || key.compareTo(bestKey) >= 0) {

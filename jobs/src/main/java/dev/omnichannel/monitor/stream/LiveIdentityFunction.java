@@ -8,6 +8,7 @@ import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
 import dev.omnichannel.monitor.identity.LiveGraph;
 import dev.omnichannel.monitor.identity.NamespaceLimits;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.apache.flink.util.OutputTag;
  * event id, other) order. Out, per link: a {@link PersonUpdate} at the link's time for each
  * identity whose person changed; on {@link Tags#IDENTITY_MERGES} a row per accepted merge (accepted
  * = true, {@code linked (<primary> x <other>)}) and per rejected link (accepted = false, the
- * persons of both identities after the link's event, counted in {@link Counters#REJECTED_LINKS});
- * on {@link #DECISIONS} one decision per pair, before the watermark passes the link.
+ * persons of both identities after the link's event, the never_link rule or namespace limit that
+ * refused it, counted in {@link Counters#REJECTED_LINKS}); on {@link #DECISIONS} one decision per
+ * pair, before the watermark passes the link.
  *
  * <p>State: the waiting links, bucketed by time, each bucket cleared when applied; the graph's
  * {@code parent}, {@code next} and {@code root} map entries, kept for the life of the job.
@@ -43,6 +45,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
       new OutputTag<>("pair-decisions", TypeInformation.of(PairDecision.class));
 
   private final Map<String, Integer> limits;
+  private final NeverLinkRules neverLink;
   private transient MapState<Long, List<Link>> pending;
   private transient LiveGraph graph;
   private transient LongCounter rejected;
@@ -50,7 +53,16 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
   private transient LongCounter coordinatorEvents;
 
   public LiveIdentityFunction(Map<String, Integer> limits) {
+    this(limits, NeverLinkRules.NONE);
+  }
+
+  /**
+   * @param limits the namespace limits
+   * @param neverLink the never_link rules (checked before the limits)
+   */
+  public LiveIdentityFunction(Map<String, Integer> limits, NeverLinkRules neverLink) {
     this.limits = Map.copyOf(limits);
+    this.neverLink = neverLink;
   }
 
   /** The graph's state descriptors: identity to parent, identity to next member, root to root. */
@@ -77,6 +89,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
     graph =
         new LiveGraph(
             new NamespaceLimits(limits),
+            neverLink,
             new MapStateStore(
                 getRuntimeContext().getMapState(parentsDescriptor()),
                 getRuntimeContext().getMapState(nextsDescriptor()),
@@ -118,7 +131,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
         }
         case SAME ->
             ctx.output(DECISIONS, new PairDecision(l.primary, l.other, true, null, null, null));
-        case REJECTED -> rejectedInEvent.add(new Rejected(l, o.namespace()));
+        case REJECTED -> rejectedInEvent.add(new Rejected(l, o.namespace(), o.rule()));
       }
       boolean eventEnds = i + 1 == links.size() || !links.get(i + 1).eventId.equals(l.eventId);
       if (eventEnds) {
@@ -133,16 +146,21 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
           rejected.add(1);
           ctx.output(
               Tags.IDENTITY_MERGES,
-              MergeRows.rejected(pp, op, rl.eventId, rl.time, r.namespace(), rl.primary, rl.other));
-          ctx.output(
-              DECISIONS, new PairDecision(rl.primary, rl.other, false, r.namespace(), pp, op));
+              MergeRows.rejected(
+                  pp, op, rl.eventId, rl.time, r.namespace(), r.rule(), rl.primary, rl.other));
+          PairDecision d = new PairDecision(rl.primary, rl.other, false, r.namespace(), pp, op);
+          if (r.rule() != null) {
+            d.neverLinkA = r.rule().a();
+            d.neverLinkB = r.rule().b();
+          }
+          ctx.output(DECISIONS, d);
         }
         rejectedInEvent.clear();
       }
     }
   }
 
-  private record Rejected(Link link, String namespace) {}
+  private record Rejected(Link link, String namespace, NeverLinkRules.Pair rule) {}
 
   /** {@link LiveGraph.Store} over the function's map states. */
   private static final class MapStateStore implements LiveGraph.Store {

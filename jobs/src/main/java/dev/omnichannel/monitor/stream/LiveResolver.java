@@ -6,6 +6,7 @@ import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.Timing;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,7 +30,10 @@ public final class LiveResolver implements IdentityResolver {
 
   @Override
   public Resolved resolve(
-      DataStream<Link> links, DataStream<Link> early, Map<String, Integer> limits) {
+      DataStream<Link> links,
+      DataStream<Link> early,
+      Map<String, Integer> limits,
+      NeverLinkRules neverLink) {
     SingleOutputStreamOperator<Link> firsts =
         links
             .keyBy(Link::pairKey, Types.STRING)
@@ -40,7 +44,7 @@ public final class LiveResolver implements IdentityResolver {
     SingleOutputStreamOperator<PersonUpdate> live =
         firsts
             .keyBy(l -> 0, Types.INT)
-            .process(new LiveIdentityFunction(limits))
+            .process(new LiveIdentityFunction(limits, neverLink))
             .returns(TypeInformation.of(PersonUpdate.class))
             .uid("identity-live")
             .name("Identity graph (live)");

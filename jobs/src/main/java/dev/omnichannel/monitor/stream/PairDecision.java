@@ -4,7 +4,8 @@ package dev.omnichannel.monitor.stream;
  * What the identity graph decided for the first occurrence of an identity pair. The decision holds
  * for every later occurrence: an accepted pair is in one person from then on, so a repeat is a
  * no-op; a rejected pair can never be joined later (its merged person would exceed the same
- * namespace limit, and persons only grow), so every repeat is rejected again.
+ * namespace limit, or break the same never_link rule, and persons only grow), so every repeat is
+ * rejected again.
  *
  * <p>The namespace a repeat names can differ from the first one: the reason names the first
  * namespace, in priority order, whose limit would be exceeded, and as both persons grow a
@@ -18,8 +19,18 @@ public class PairDecision {
   public String other;
   public boolean accepted;
 
-  /** For a rejected pair: the first namespace whose limit would be exceeded. */
+  /**
+   * For a pair rejected by a namespace limit: the first namespace whose limit would be exceeded.
+   */
   public String namespace;
+
+  /**
+   * For a pair rejected by a never_link rule: the rule's two identities (then {@link #namespace} is
+   * null). A rule, once broken, stays broken (persons only grow), so every repeat names it too.
+   */
+  public String neverLinkA;
+
+  public String neverLinkB;
 
   /**
    * For a rejected pair: the persons of the two identities to record with a repeat (a backfill: the
@@ -82,6 +93,13 @@ public class PairDecision {
     return ns;
   }
 
+  /** The never_link rule that rejected the pair, or null. */
+  public dev.omnichannel.monitor.identity.NeverLinkRules.Pair rule() {
+    return neverLinkA == null
+        ? null
+        : new dev.omnichannel.monitor.identity.NeverLinkRules.Pair(neverLinkA, neverLinkB);
+  }
+
   /** The key of the identity pair, as {@link Link#pairKey()}. */
   public String pairKey() {
     return primary + '\u0001' + other;
@@ -89,6 +107,11 @@ public class PairDecision {
 
   @Override
   public String toString() {
-    return primary + " x " + other + (accepted ? " accepted" : " rejected: " + namespace);
+    return primary
+        + " x "
+        + other
+        + (accepted
+            ? " accepted"
+            : " rejected: " + (neverLinkA != null ? "never_link " + rule() : namespace));
   }
 }

@@ -25,8 +25,8 @@ import org.apache.flink.util.Collector;
  * <p>In: the repeats ({@link PairFilterFunction#REPEATS}) and the resolver's decisions. Out: one
  * {@link IdentityMergeRow} (accepted = false) per repeat of a rejected pair: old_person_id = the
  * decision's primary person, new_person_id = its other person, the repeat's event id and time, and
- * reason {@code namespace_limit:<ns> (<primary> x <other>)}; each counts in {@link
- * Counters#REJECTED_LINKS}.
+ * reason {@code namespace_limit:<ns> (<primary> x <other>)}, or the decision's never_link rule;
+ * each counts in {@link Counters#REJECTED_LINKS}.
  *
  * <ul>
  *   <li><b>Bounded</b>: a repeat waits until the pair's decision is there (a backfill's decisions
@@ -141,6 +141,7 @@ public class PairOutcomeFunction
             repeat.eventId,
             repeat.time,
             d.namespaceAt(repeat.time, repeat.eventId),
+            d.rule(),
             repeat.primary,
             repeat.other));
   }

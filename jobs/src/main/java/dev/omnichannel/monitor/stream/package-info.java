@@ -15,17 +15,18 @@
  *       pair: when the watermark passes a link it decides whether it is the pair's first occurrence
  *       (the smallest (time, event id)). Only first occurrences go on: a repeat of a pair cannot
  *       change the graph (an accepted pair is one person from then on; a rejected pair can never be
- *       joined later, because its merged person would exceed the same namespace limit and persons
- *       only grow). On the generated data 26% of links and 12% of events reach the next step, and
- *       the share falls as customers come back.
+ *       joined later, because its merged person would exceed the same namespace limit, or break the
+ *       same never_link rule, and persons only grow). On the generated data 26% of links and 12% of
+ *       events reach the next step, and the share falls as customers come back.
  *   <li><b>The graph, in one task.</b> {@link LiveIdentityFunction} applies the first occurrences
  *       in DESIGN's global order (event time, event id, then the other identity) when the watermark
- *       passes them, with exactly the backfill's union-find and guards ({@link
- *       dev.omnichannel.monitor.identity.LiveGraph}). Exact results under that global order need
- *       one place that sees the order; Flink 2.x has no iterations through which parallel tasks
- *       could agree on it. Its state is map entries per identity and per person (parent, next
- *       member, and a root record with the person's size, namespace counts and canonical identity),
- *       so a checkpoint on RocksDB writes only what changed; no value holds the graph.
+ *       passes them, with exactly the backfill's union-find and guards (never_link rules, then
+ *       namespace limits; {@link dev.omnichannel.monitor.identity.LiveGraph}). Exact results under
+ *       that global order need one place that sees the order; Flink 2.x has no iterations through
+ *       which parallel tasks could agree on it. Its state is map entries per identity and per
+ *       person (parent, next member, and a root record with the person's size, namespace counts and
+ *       canonical identity), so a checkpoint on RocksDB writes only what changed; no value holds
+ *       the graph.
  *   <li><b>Persons.</b> Each merge sends a {@link dev.omnichannel.monitor.flow.PersonUpdate} (at
  *       the linking event's time) for every identity whose person id changes: the side whose
  *       canonical identity loses. {@link dev.omnichannel.monitor.flow.AssignPersonFunction}, keyed

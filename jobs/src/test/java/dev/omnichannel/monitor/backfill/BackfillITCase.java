@@ -465,6 +465,7 @@ class BackfillITCase {
     JsonNode again = backfill(out4, 2);
     assertThat(snapshot(out4)).isEqualTo(p4);
     assertThat(again.get("tables")).isEqualTo(summary4.get("tables"));
+    // no _staging or _trash left behind; _writers holds the writers' lock file (OutputClaims)
     try (Stream<Path> s = Files.list(out4)) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
           .containsExactly(

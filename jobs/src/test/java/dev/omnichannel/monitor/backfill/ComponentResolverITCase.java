@@ -16,6 +16,7 @@ import dev.omnichannel.monitor.identity.Fingerprint;
 import dev.omnichannel.monitor.identity.Fingerprints;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.identity.NeverLinkRules;
 import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents.Ev;
@@ -82,6 +83,16 @@ class ComponentResolverITCase {
    */
   static Outcome run(List<Ev> events, List<Link> extra, IdentityResolver resolver, int parallelism)
       throws Exception {
+    return run(events, extra, resolver, parallelism, NeverLinkRules.NONE);
+  }
+
+  static Outcome run(
+      List<Ev> events,
+      List<Link> extra,
+      IdentityResolver resolver,
+      int parallelism,
+      NeverLinkRules neverLink)
+      throws Exception {
     Configuration conf = new Configuration();
     conf.set(PipelineOptions.GENERIC_TYPES, false); // fails the job on any Kryo-serialized type
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -97,7 +108,8 @@ class ComponentResolverITCase {
     List<Link> earlyLinks = new ArrayList<>(links);
     earlyLinks.addAll(extra);
     DataStream<Link> early = env.fromData(earlyLinks, TypeInformation.of(Link.class));
-    IdentityResolver.Resolved resolved = resolver.resolve(all, early, Namespaces.DEFAULT_LIMITS);
+    IdentityResolver.Resolved resolved =
+        resolver.resolve(all, early, Namespaces.DEFAULT_LIMITS, neverLink);
     CloseableIterator<PersonUpdate> updates = resolved.updates().collectAsync();
     DataStream<IdentityMergeRow> merges = resolved.merges().get(0);
     for (int i = 1; i < resolved.merges().size(); i++) {
@@ -121,7 +133,11 @@ class ComponentResolverITCase {
   }
 
   static void assertExact(List<Ev> events, Outcome got) {
-    TodayRows.Backfill expected = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, events);
+    assertExact(events, NeverLinkRules.NONE, got);
+  }
+
+  static void assertExact(List<Ev> events, NeverLinkRules neverLink, Outcome got) {
+    TodayRows.Backfill expected = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, neverLink, events);
     for (Map.Entry<String, String> e : expected.persons().entrySet()) {
       String own = PersonIds.personId(IdentityKey.parse(e.getKey()));
       assertThat(got.updates().getOrDefault(e.getKey(), own))
@@ -158,6 +174,48 @@ class ComponentResolverITCase {
     assertThat(repeats).as("the data set has rejected repeats").isPositive();
     for (int p : new int[] {1, 4}) {
       assertExact(events, run(events, new ComponentResolver(ComponentResolver.DEFAULT_ROUNDS), p));
+    }
+  }
+
+  /**
+   * never_link rules applied in the ordered replay: at parallelism 1 and 4 the persons and rejected
+   * rows equal the identity graph with the same rules fed every event in order. The rules pair the
+   * canonical identity of 40 generated multi-identity persons with another of their identities, so
+   * each of them must be split.
+   */
+  @Test
+  void neverLinkRulesAtParallelism1And4() throws Exception {
+    TodayRows.Backfill free = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, events);
+    Map<String, List<String>> byPerson = new java.util.TreeMap<>();
+    free.persons().forEach((id, p) -> byPerson.computeIfAbsent(p, k -> new ArrayList<>()).add(id));
+    List<NeverLinkRules.Pair> pairs = new ArrayList<>();
+    for (List<String> ids : byPerson.values()) {
+      if (ids.size() > 2 && pairs.size() < 40) {
+        ids.sort(dev.omnichannel.monitor.event.Event::compareKeys);
+        pairs.add(NeverLinkRules.Pair.of(ids.get(0), ids.get(ids.size() - 1)));
+      }
+    }
+    NeverLinkRules rules = new NeverLinkRules(pairs);
+    TodayRows.Backfill expected = TodayRows.backfill(Namespaces.DEFAULT_LIMITS, rules, events);
+    long neverLinkRows =
+        expected.rejectedRows().stream().filter(r -> r.contains(" never_link (")).count();
+    long persons = new java.util.HashSet<>(expected.persons().values()).size();
+    System.out.printf(
+        "%d never_link rules: %d never_link rows, %d persons (%d without the rules)%n",
+        pairs.size(), neverLinkRows, persons, byPerson.size());
+    assertThat(pairs).hasSize(40);
+    assertThat(neverLinkRows).isGreaterThanOrEqualTo(40);
+    assertThat(persons).isGreaterThanOrEqualTo(byPerson.size() + 40);
+    for (int p : new int[] {1, 4}) {
+      assertExact(
+          events,
+          rules,
+          run(
+              events,
+              List.of(),
+              new ComponentResolver(ComponentResolver.DEFAULT_ROUNDS),
+              p,
+              rules));
     }
   }
 

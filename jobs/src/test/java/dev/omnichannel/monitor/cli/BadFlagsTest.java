@@ -55,6 +55,8 @@ class BadFlagsTest {
   private Path otherFilesOnly;
   private Path missing;
   private Path csv;
+  private Path badRules;
+  private Path anOutput;
 
   /** What an option's value is, which decides its bad values. */
   enum Kind {
@@ -77,6 +79,7 @@ class BadFlagsTest {
   static final Map<String, Kind> PATH_ROLES =
       Map.of(
           "report --output", Kind.INPUT_DIR,
+          "expire --output", Kind.INPUT_DIR,
           "report --report", Kind.OUTPUT_FILE_CREATING_DIRS,
           "attribute --output", Kind.OUTPUT_FILE);
 
@@ -228,6 +231,8 @@ class BadFlagsTest {
     otherFilesOnly = Files.createDirectories(dir.resolve("other-files"));
     Files.writeString(otherFilesOnly.resolve("notes.txt"), "x\n");
     missing = dir.resolve("missing").resolve("nothing-here");
+    anOutput = Files.createDirectories(dir.resolve("an-output").resolve("_runs")).getParent();
+    badRules = Files.writeString(dir.resolve("bad-rules.yaml"), "never_link: [[email:a@x.com]]\n");
     csv =
         Files.writeString(
             dir.resolve("paths.csv"),
@@ -263,6 +268,10 @@ class BadFlagsTest {
       case "bench" -> m.put("--events", List.of("1000"));
       case "attribute" -> m.put("--input", List.of(csv.toString()));
       case "report" -> m.put("--output", List.of(aDir.toString()));
+      case "expire" -> {
+        m.put("--output", List.of(anOutput.toString()));
+        m.put("--retention-days", List.of("30"));
+      }
       default -> {}
     }
     return m;
@@ -305,6 +314,9 @@ class BadFlagsTest {
       case "stream --run-id" -> List.of("a/b", "..");
       case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
       case "stream --restore-from" -> List.of(missing.toString());
+      case "expire --output" -> List.of(aDir.toString()); // a directory that holds no output
+      case "backfill --identity-rules", "stream --identity-rules" ->
+          List.of(badRules.toString(), plain.toString());
       case "backfill --namespace-limit", "stream --namespace-limit" ->
           List.of("cookie_id=0", "cookie_id=lots", "cookie_id=" + HUGE, "cookie_id=");
       case "backfill --pattern-param", "stream --pattern-param" ->

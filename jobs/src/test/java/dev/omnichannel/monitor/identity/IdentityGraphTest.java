@@ -449,4 +449,119 @@ class IdentityGraphTest {
       assertThat(g.acceptedMerges()).isPositive();
     }
   }
+
+  // ---- never_link rules
+
+  private static NeverLinkRules rules(String... pairs) {
+    List<NeverLinkRules.Pair> out = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.add(NeverLinkRules.Pair.of(pairs[i], pairs[i + 1]));
+    }
+    return new NeverLinkRules(out);
+  }
+
+  /**
+   * Two households share a tablet: without a rule the tablet fuses them; with never_link for the
+   * two emails, the link that would put both emails into one person is refused, whichever
+   * identities it goes through (here the tablet), and every later link that would is refused too.
+   */
+  @Test
+  void neverLinkRefusesEveryLinkThatWouldPutBothIdentitiesInOnePerson() {
+    IdentityKey alice = id("email", "alice");
+    IdentityKey bob = id("email", "bob");
+    IdentityKey tablet = id("device_id", "tablet");
+    IdentityKey ca = id("cookie_id", "ca");
+    IdentityKey cb = id("cookie_id", "cb");
+    List<List<IdentityKey>> events =
+        List.of(
+            List.of(alice, ca),
+            List.of(alice, tablet),
+            List.of(bob, cb),
+            List.of(bob, tablet),
+            List.of(cb, tablet),
+            List.of(ca, cb));
+    IdentityGraph free = defaultGraph();
+    IdentityGraph ruled =
+        new IdentityGraph(Namespaces.DEFAULT_LIMITS, rules("email:bob", "email:alice"));
+    for (int i = 0; i < events.size(); i++) {
+      free.addEvent("e" + (i + 1), i, events.get(i));
+      ruled.addEvent("e" + (i + 1), i, events.get(i));
+    }
+    assertThat(free.personCount()).isEqualTo(1);
+    assertThat(free.rejectedLinks()).isEmpty();
+
+    String pAlice = PersonIds.personId(alice);
+    String pBob = PersonIds.personId(bob);
+    assertThat(ruled.assignments())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(alice, pAlice, ca, pAlice, tablet, pAlice, bob, pBob, cb, pBob));
+    NeverLinkRules.Pair rule = new NeverLinkRules.Pair("email:alice", "email:bob");
+    assertThat(ruled.rejectedLinks())
+        .containsExactly(
+            new RejectedLink("e4", 3, bob, tablet, null, rule),
+            new RejectedLink("e5", 4, tablet, cb, null, rule),
+            new RejectedLink("e6", 5, ca, cb, null, rule));
+    assertThat(ruled.rejectedLinks().get(0).reason()).isEqualTo("never_link");
+    assertThat(ruled.rejectedLinks().get(0).rowReason())
+        .isEqualTo(
+            "never_link (email:bob x device_id:tablet) keeps email:alice and email:bob apart");
+    // the event carrying both sides belongs to its highest-priority identity's person
+    assertThat(ruled.personOfEvent(List.of(bob, tablet))).isEqualTo(pBob);
+  }
+
+  @Test
+  void neverLinkIsCheckedBeforeTheLimitsAndNamesTheFirstBrokenRule() {
+    // c1 and c2 can never join (customer_id limit 1); the rules name other identities
+    IdentityKey c1 = id("customer_id", "C1");
+    IdentityKey c2 = id("customer_id", "C2");
+    IdentityKey d1 = id("device_id", "d1");
+    IdentityKey d2 = id("device_id", "d2");
+    IdentityKey k1 = id("cookie_id", "k1");
+    IdentityGraph g =
+        new IdentityGraph(
+            Namespaces.DEFAULT_LIMITS,
+            rules("cookie_id:k1", "device_id:d2", "device_id:d1", "device_id:d2", "x:1", "x:2"));
+    g.addEvent("e1", 1, List.of(c1, d1, k1));
+    g.addEvent("e2", 2, List.of(c2, d2));
+    g.addEvent("e3", 3, List.of(d2, k1));
+    assertThat(g.rejectedLinks())
+        .extracting(RejectedLink::rowReason)
+        .containsExactly(
+            "never_link (device_id:d2 x cookie_id:k1) keeps device_id:d1 and device_id:d2 apart");
+    // without the rules the same link is refused by the customer_id limit
+    IdentityGraph limited = defaultGraph();
+    limited.addEvent("e1", 1, List.of(c1, d1, k1));
+    limited.addEvent("e2", 2, List.of(c2, d2));
+    limited.addEvent("e3", 3, List.of(d2, k1));
+    assertThat(limited.rejectedLinks())
+        .extracting(RejectedLink::rowReason)
+        .containsExactly("namespace_limit:customer_id (device_id:d2 x cookie_id:k1)");
+  }
+
+  @Test
+  void twoIdentitiesOfANeverLinkPairOnOneEventStayApart() {
+    IdentityGraph g = new IdentityGraph(Namespaces.DEFAULT_LIMITS, rules("email:a", "phone:b"));
+    g.addEvent("e1", 1, List.of(id("phone", "b"), id("cookie_id", "k"), id("email", "a")));
+    assertThat(g.personOf(id("email", "a"))).isEqualTo(g.personOf(id("cookie_id", "k")));
+    assertThat(g.personOf(id("phone", "b"))).isEqualTo(PersonIds.personId(id("phone", "b")));
+    assertThat(g.rejectedLinks())
+        .containsExactly(
+            new RejectedLink(
+                "e1",
+                1,
+                id("email", "a"),
+                id("phone", "b"),
+                null,
+                new NeverLinkRules.Pair("email:a", "phone:b")));
+  }
+
+  @Test
+  void aNeverLinkPairMustNameTwoDifferentIdentities() {
+    assertThatThrownBy(() -> NeverLinkRules.Pair.of("email:a", "email:a"))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> new NeverLinkRules.Pair("email:b", "email:a"))
+        .hasMessageContaining("priority order");
+    assertThat(NeverLinkRules.Pair.of("cookie_id:z", "customer_id:a"))
+        .isEqualTo(new NeverLinkRules.Pair("customer_id:a", "cookie_id:z"));
+  }
 }

@@ -49,7 +49,7 @@ class LiveGraphTest {
 
   @Test
   void matchesIdentityGraphOnRandomLinkSequences() {
-    int[] exercised = new int[3];
+    int[] exercised = new int[4];
     PropertyCheck.forAll("live graph = identity graph", RandomIdentityEvents::generate)
         .shrinkWith(RandomIdentityEvents::shrink)
         .tries(400)
@@ -59,20 +59,64 @@ class LiveGraphTest {
     assertThat(exercised[2]).as("long chains seen").isPositive();
   }
 
+  @Test
+  void matchesIdentityGraphWithNeverLinkRules() {
+    int[] exercised = new int[4];
+    PropertyCheck.forAll(
+            "live graph = identity graph, never_link", RandomIdentityEvents::generateWithRules)
+        .shrinkWith(RandomIdentityEvents::shrink)
+        .tries(400)
+        .check(c -> exercised(check(c), exercised));
+    assertThat(exercised[0]).as("merges seen").isPositive();
+    assertThat(exercised[1]).as("rejections seen").isPositive();
+    assertThat(exercised[3]).as("never_link rejections seen").isGreaterThan(100);
+  }
+
+  @Test
+  void aNeverLinkRuleRefusesTheLinkThroughASharedTabletAndHoldsAfterARebuild() {
+    IdentityKey alice = new IdentityKey("email", "alice");
+    IdentityKey bob = new IdentityKey("email", "bob");
+    NeverLinkRules rules =
+        new NeverLinkRules(List.of(NeverLinkRules.Pair.of(bob.toString(), alice.toString())));
+    LiveGraph.MemoryStore store = new LiveGraph.MemoryStore();
+    LiveGraph g = new LiveGraph(new NamespaceLimits(Namespaces.DEFAULT_LIMITS), rules, store);
+    assertThat(g.link(alice.toString(), TABLET.toString(), true).kind())
+        .isEqualTo(LiveGraph.Kind.JOINED);
+    assertThat(g.link(bob.toString(), COOKIE.toString(), true).kind())
+        .isEqualTo(LiveGraph.Kind.JOINED);
+    LiveGraph.Outcome refused = g.link(bob.toString(), TABLET.toString(), true);
+    assertThat(refused.kind()).isEqualTo(LiveGraph.Kind.REJECTED);
+    assertThat(refused.rule()).isEqualTo(new NeverLinkRules.Pair("email:alice", "email:bob"));
+    assertThat(refused.namespace()).isNull();
+    assertThat(refused.rule().reason(bob.toString(), TABLET.toString()))
+        .isEqualTo(
+            "never_link (email:bob x device_id:tablet) keeps email:alice and email:bob apart");
+    // a graph over the same entries (as after a restart) knows the persons' guarded identities
+    LiveGraph again = new LiveGraph(new NamespaceLimits(Namespaces.DEFAULT_LIMITS), rules, store);
+    assertThat(again.link(COOKIE.toString(), TABLET.toString(), true).rule())
+        .isEqualTo(refused.rule());
+    // without the rule the same entries join
+    LiveGraph free = new LiveGraph(new NamespaceLimits(Namespaces.DEFAULT_LIMITS), store);
+    assertThat(free.link(COOKIE.toString(), TABLET.toString(), true).kind())
+        .isEqualTo(LiveGraph.Kind.JOINED);
+    assertThat(free.personOf(bob.toString())).isEqualTo(PersonIds.personId(alice));
+  }
+
   private static void exercised(int[] counts, int[] total) {
     for (int i = 0; i < counts.length; i++) {
       total[i] += counts[i];
     }
   }
 
-  /** Returns {merges, rejections, chain links}. */
+  /** Returns {merges, rejections, chain links, never_link rejections}. */
   static int[] check(Case c) {
-    IdentityGraph oracle = new IdentityGraph(c.limits());
+    IdentityGraph oracle = new IdentityGraph(c.limits(), c.neverLink());
     LiveGraph.MemoryStore store = new LiveGraph.MemoryStore();
-    LiveGraph live = new LiveGraph(new NamespaceLimits(c.limits()), store);
+    LiveGraph live = new LiveGraph(new NamespaceLimits(c.limits()), c.neverLink(), store);
     int merges = 0;
     int rejections = 0;
     int chain = 0;
+    int neverLink = 0;
     for (Ev e : c.events()) {
       int before = oracle.rejectedLinks().size();
       List<String> expected = new ArrayList<>();
@@ -91,7 +135,7 @@ class LiveGraphTest {
       }
       List<IdentityGraph.RejectedLink> all = oracle.rejectedLinks();
       for (IdentityGraph.RejectedLink r : all.subList(before, all.size())) {
-        expected.add("reject " + r.primary() + " x " + r.other() + " " + r.namespace());
+        expected.add("reject " + r.primary() + " x " + r.other() + " " + r.rowReason());
       }
       List<String> actual = new ArrayList<>();
       List<String> rejected = new ArrayList<>();
@@ -117,7 +161,14 @@ class LiveGraphTest {
           }
           case REJECTED -> {
             rejections++;
-            rejected.add("reject " + l.primary + " x " + l.other + " " + o.namespace());
+            neverLink += o.rule() != null ? 1 : 0;
+            rejected.add(
+                "reject "
+                    + l.primary
+                    + " x "
+                    + l.other
+                    + " "
+                    + RejectionReasons.of(o.namespace(), o.rule(), l.primary, l.other));
           }
           case SAME -> {}
         }
@@ -141,6 +192,6 @@ class LiveGraphTest {
     assertThat(store.roots).hasSize((int) multi);
     assertThat(store.nexts).hasSize(inMulti);
     assertThat(store.parents).hasSize(inMulti - (int) multi);
-    return new int[] {merges, rejections, chain};
+    return new int[] {merges, rejections, chain, neverLink};
   }
 }

@@ -25,12 +25,54 @@ public final class RandomIdentityEvents {
     }
   }
 
-  /** A generated case: limits and events in (time, event id) order. */
-  public record Case(Map<String, Integer> limits, List<Ev> events) {
+  /** A generated case: limits, never_link rules and events in (time, event id) order. */
+  public record Case(Map<String, Integer> limits, NeverLinkRules neverLink, List<Ev> events) {
+    /** A case without never_link rules. */
+    public Case(Map<String, Integer> limits, List<Ev> events) {
+      this(limits, NeverLinkRules.NONE, events);
+    }
+
     @Override
     public String toString() {
-      return limits + " " + events;
+      return limits + (neverLink.isEmpty() ? "" : " never_link " + neverLink) + " " + events;
     }
+  }
+
+  /**
+   * A case of {@link #generate} with random never_link rules that bite: most pairs are two
+   * identities that end up in one person without the rules (so some link must be refused), the
+   * others any two identities of the case.
+   */
+  public static Case generateWithRules(Random r) {
+    Case c = generate(r);
+    IdentityGraph unguarded = new IdentityGraph(c.limits());
+    for (Ev e : c.events()) {
+      unguarded.addEvent(e.eventId(), e.time(), e.ids());
+    }
+    Map<String, List<IdentityKey>> byPerson = new HashMap<>();
+    unguarded
+        .assignments()
+        .forEach((k, p) -> byPerson.computeIfAbsent(p, x -> new ArrayList<>()).add(k));
+    List<List<IdentityKey>> merged = new ArrayList<>();
+    for (List<IdentityKey> ids : byPerson.values()) {
+      if (ids.size() > 1) {
+        merged.add(ids);
+      }
+    }
+    merged.sort((a, b) -> a.get(0).compareTo(b.get(0)));
+    List<IdentityKey> all = new ArrayList<>(unguarded.assignments().keySet());
+    List<NeverLinkRules.Pair> pairs = new ArrayList<>();
+    int n = 1 + r.nextInt(6);
+    for (int i = 0; i < n && all.size() > 1; i++) {
+      List<IdentityKey> from =
+          !merged.isEmpty() && r.nextInt(4) != 0 ? merged.get(r.nextInt(merged.size())) : all;
+      IdentityKey a = from.get(r.nextInt(from.size()));
+      IdentityKey b = from.get(r.nextInt(from.size()));
+      if (!a.equals(b)) {
+        pairs.add(NeverLinkRules.Pair.of(a.toString(), b.toString()));
+      }
+    }
+    return new Case(c.limits(), new NeverLinkRules(pairs), c.events());
   }
 
   public static Case generate(Random r) {
@@ -165,7 +207,7 @@ public final class RandomIdentityEvents {
   public static List<Case> shrink(Case c) {
     List<Case> out = new ArrayList<>();
     for (List<Ev> l : dev.omnichannel.monitor.testing.PropertyCheck.shrinkList(c.events(), 1)) {
-      out.add(new Case(c.limits(), l));
+      out.add(new Case(c.limits(), c.neverLink(), l));
     }
     return out;
   }

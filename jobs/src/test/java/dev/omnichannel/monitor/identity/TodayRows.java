@@ -40,7 +40,12 @@ public final class TodayRows {
   public record Backfill(Map<String, String> persons, List<String> rejectedRows) {}
 
   public static Backfill backfill(Map<String, Integer> limits, List<Ev> events) {
-    IdentityGraph g = new IdentityGraph(limits);
+    return backfill(limits, NeverLinkRules.NONE, events);
+  }
+
+  public static Backfill backfill(
+      Map<String, Integer> limits, NeverLinkRules neverLink, List<Ev> events) {
+    IdentityGraph g = new IdentityGraph(limits, neverLink);
     for (Ev e : events) {
       g.addEvent(e.eventId(), e.time(), e.ids());
     }
@@ -55,7 +60,7 @@ public final class TodayRows {
               g.personOf(r.primary()),
               g.personOf(r.other()),
               false,
-              r.reason() + " (" + r.primary() + " x " + r.other() + ")"));
+              r.rowReason()));
     }
     rows.sort(null);
     return new Backfill(persons, rows);
@@ -77,11 +82,16 @@ public final class TodayRows {
       Map<String, String> persons) {}
 
   public static Stream stream(Map<String, Integer> limits, List<Ev> events) {
+    return stream(limits, NeverLinkRules.NONE, events);
+  }
+
+  public static Stream stream(
+      Map<String, Integer> limits, NeverLinkRules neverLink, List<Ev> events) {
     Map<String, Link> first = new HashMap<>();
     for (Link l : RandomIdentityEvents.firstLinks(RandomIdentityEvents.allLinks(events))) {
       first.put(l.pairKey(), l);
     }
-    IdentityGraph g = new IdentityGraph(limits);
+    IdentityGraph g = new IdentityGraph(limits, neverLink);
     List<String> updates = new ArrayList<>();
     List<String> firstRows = new ArrayList<>();
     List<String> repeatRows = new ArrayList<>();
@@ -109,7 +119,7 @@ public final class TodayRows {
                 g.personOf(r.primary()),
                 g.personOf(r.other()),
                 false,
-                r.reason() + " (" + r.primary() + " x " + r.other() + ")");
+                r.rowReason());
         Link f = first.get(r.primary() + "\u0001" + r.other());
         (f.eventId.equals(r.eventId()) ? firstRows : repeatRows).add(row);
       }

@@ -198,4 +198,41 @@ class EventDecoderTest {
     String later = GOOD.replace("2026-01-05", "2026-02-05");
     assertThat(strict.decode(later).reason()).startsWith("no_usable_identity");
   }
+
+  @Test
+  void blockedValuesOfOneNamespaceDropOnlyThatNamespacesIdentity() {
+    java.util.Map<String, java.util.Set<String>> perNamespace =
+        java.util.Map.of(
+            "device_id",
+            java.util.Set.of("shared-kiosk"),
+            "email",
+            java.util.Set.of(pseudonymiser.hmacHex("test@example.com")));
+    EventDecoder d =
+        new EventDecoder(
+            new ValidationRules(
+                ValidationRules.DEFAULT_FROM,
+                ValidationRules.DEFAULT_TO,
+                List.of(),
+                1e12,
+                perNamespace),
+            pseudonymiser);
+    String line =
+        GOOD.replace(
+            "[{\"namespace\":\"cookie_id\",\"value\":\"c-81\"}]",
+            "[{\"namespace\":\"device_id\",\"value\":\" Shared-Kiosk \"},"
+                + "{\"namespace\":\"cookie_id\",\"value\":\"shared-kiosk\"},"
+                + "{\"namespace\":\"Email\",\"value\":\"TEST@example.com\"},"
+                + "{\"namespace\":\"email\",\"value\":\"jane@example.com\"}]");
+    assertThat(channelEvent(d.decode(line).event()).getIdentities())
+        .containsExactly(
+            new Identity("cookie_id", "shared-kiosk"),
+            new Identity("email", pseudonymiser.hmacHex("jane@example.com")));
+    // an event whose only identity is blocked in its namespace is a dead letter
+    String only =
+        GOOD.replace(
+            "[{\"namespace\":\"cookie_id\",\"value\":\"c-81\"}]",
+            "[{\"namespace\":\"device_id\",\"value\":\"SHARED-KIOSK\"}]");
+    assertThat(d.decode(only).reason()).startsWith("no_usable_identity");
+    assertThat(decoder.decode(only).isAccepted()).isTrue();
+  }
 }

@@ -9,6 +9,7 @@ import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.LiveGraph;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents.Case;
+import dev.omnichannel.monitor.identity.RejectionReasons;
 import dev.omnichannel.monitor.identity.TodayRows;
 import dev.omnichannel.monitor.testing.PropertyCheck;
 import java.util.ArrayList;
@@ -37,10 +38,12 @@ import org.junit.jupiter.api.Test;
  */
 class LiveIdentityFunctionTest {
   private static KeyedOneInputStreamOperatorTestHarness<Integer, Link, PersonUpdate> harness(
-      Map<String, Integer> limits, boolean rocksDb) throws Exception {
+      Case c, boolean rocksDb) throws Exception {
     KeyedOneInputStreamOperatorTestHarness<Integer, Link, PersonUpdate> h =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new LiveIdentityFunction(limits)), l -> 0, Types.INT);
+            new KeyedProcessOperator<>(new LiveIdentityFunction(c.limits(), c.neverLink())),
+            l -> 0,
+            Types.INT);
     if (rocksDb) {
       h.setStateBackend(new EmbeddedRocksDBStateBackend(true));
     }
@@ -84,6 +87,16 @@ class LiveIdentityFunctionTest {
   }
 
   @Test
+  void matchesTheSingleTaskStreamStageWithNeverLinkRules() {
+    PropertyCheck.forAll(
+            "live identity function = stream stage, never_link",
+            RandomIdentityEvents::generateWithRules)
+        .shrinkWith(RandomIdentityEvents::shrink)
+        .tries(60)
+        .check(c -> run(c, false, c.events().size() % 2 == 0));
+  }
+
+  @Test
   void onRocksDbWithIncrementalCheckpointsAndARestore() {
     PropertyCheck.forAll("live identity function on RocksDB", RandomIdentityEvents::generate)
         .tries(6)
@@ -93,7 +106,7 @@ class LiveIdentityFunctionTest {
   /** Runs a case; with {@code restore}, from a snapshot taken after half of the links. */
   static void run(Case c, boolean rocksDb, boolean restore) {
     try {
-      TodayRows.Stream expected = TodayRows.stream(c.limits(), c.events());
+      TodayRows.Stream expected = TodayRows.stream(c.limits(), c.neverLink(), c.events());
       List<Link> first = RandomIdentityEvents.firstLinks(RandomIdentityEvents.allLinks(c.events()));
       // arrival: shuffled inside windows of a few ms, never behind the watermark
       Random r = new Random(first.size());
@@ -104,7 +117,7 @@ class LiveIdentityFunctionTest {
         }
       }
       int restoreAfter = restore ? arrival.size() / 2 : -1;
-      var h = harness(c.limits(), rocksDb);
+      var h = harness(c, rocksDb);
       h.open();
       Got got = new Got();
       long watermark = Long.MIN_VALUE;
@@ -119,7 +132,7 @@ class LiveIdentityFunctionTest {
           got.drain(h);
           OperatorSubtaskState snapshot = h.snapshot(1, 1);
           h.close();
-          h = harness(c.limits(), rocksDb);
+          h = harness(c, rocksDb);
           h.initializeState(snapshot);
           h.open();
         }
@@ -136,8 +149,9 @@ class LiveIdentityFunctionTest {
             expected.firstRows().stream()
                 .anyMatch(
                     row ->
-                        row.endsWith("(" + d.primary + " x " + d.other + ")")
-                            && row.contains(" false namespace_limit:" + d.namespace + " "));
+                        row.endsWith(
+                            " false "
+                                + RejectionReasons.of(d.namespace, d.rule(), d.primary, d.other)));
         assertThat(!d.accepted).as("decision %s", d).isEqualTo(rejected);
       }
       checkState(h, expected.persons(), rocksDb);

@@ -182,6 +182,51 @@ class PairOperatorsTest {
   }
 
   @Test
+  void aRepeatOfAPairRefusedByANeverLinkRuleNamesTheRule() throws Exception {
+    var h = outcome(EVENT_TIME);
+    PairDecision d = rejected(D, K, null);
+    d.neverLinkA = C1;
+    d.neverLinkB = C2;
+    h.processElement2(new StreamRecord<>(d, 10));
+    h.processElement1(new StreamRecord<>(link(20, "e20", D, K), 20));
+    assertThat(rows(h))
+        .containsExactly(
+            "e20@20 p-primary>p-other false never_link ("
+                + D
+                + " x "
+                + K
+                + ") keeps "
+                + C1
+                + " and "
+                + C2
+                + " apart");
+    // the decision survives a snapshot and restore (a POJO with the rule's fields)
+    var snapshot = h.snapshot(1, 1);
+    h.close();
+    var restored =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(new PairOutcomeFunction(EVENT_TIME)),
+            Link::pairKey,
+            PairDecision::pairKey,
+            Types.STRING);
+    restored.initializeState(snapshot);
+    restored.open();
+    restored.processElement1(new StreamRecord<>(link(30, "e30", D, K), 30));
+    assertThat(rows(restored))
+        .containsExactly(
+            "e30@30 p-primary>p-other false never_link ("
+                + D
+                + " x "
+                + K
+                + ") keeps "
+                + C1
+                + " and "
+                + C2
+                + " apart");
+    restored.close();
+  }
+
+  @Test
   void boundedOutcomeFailsForARepeatWithoutDecision() throws Exception {
     var h = outcome(BOUNDED);
     h.processElement1(new StreamRecord<>(link(20, "e20", C2, D), 20));
