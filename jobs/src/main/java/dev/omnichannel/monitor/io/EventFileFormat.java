@@ -79,6 +79,14 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
 
   private static RecordReader reader(Path path, String name, String file) throws IOException {
     FSDataInputStream in = path.getFileSystem().open(path);
+    return reader(name, file, in);
+  }
+
+  /**
+   * The reader of one opened file, chosen by its name: Avro, gzipped or plain JSON Lines. A gzip
+   * file whose header is damaged gives a reader of its one dead letter.
+   */
+  static RecordReader reader(String name, String file, InputStream in) throws IOException {
     if (name.endsWith(".avro")) {
       return new AvroRecordReader(file, in);
     }
