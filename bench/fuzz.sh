@@ -49,14 +49,15 @@ case "$minutes" in
 esac
 [ "$minutes" -ge 1 ] || { echo "--minutes must be at least 1" >&2; exit 2; }
 
-# target -> class, method, the packages to instrument (coverage feedback) besides the project's
+# target -> class, method, dictionary (jobs/src/test/resources/fuzz-dictionaries/, or -), the
+# libraries to instrument for coverage feedback besides the project's classes
 spec_of() {
   case "$1" in
-    json) echo "dev.omnichannel.monitor.io.EventFilesFuzzTest jsonLines com.fasterxml.jackson.core.**" ;;
-    avro) echo "dev.omnichannel.monitor.io.EventFilesFuzzTest avroFile org.apache.avro.**" ;;
-    kafka) echo "dev.omnichannel.monitor.io.KafkaRecordFuzzTest kafkaValue org.apache.avro.**" ;;
-    catalogue) echo "dev.omnichannel.monitor.patterns.CatalogueFuzzTest catalogue org.yaml.snakeyaml.**,com.fasterxml.jackson.dataformat.yaml.**" ;;
-    pathcsv) echo "dev.omnichannel.monitor.attribution.PathCsvFuzzTest pathCsv" ;;
+    json) echo "dev.omnichannel.monitor.io.EventFilesFuzzTest jsonLines json.dict" ;;
+    avro) echo "dev.omnichannel.monitor.io.EventFilesFuzzTest avroFile - org.apache.avro.**" ;;
+    kafka) echo "dev.omnichannel.monitor.io.KafkaRecordFuzzTest kafkaValue - org.apache.avro.**" ;;
+    catalogue) echo "dev.omnichannel.monitor.patterns.CatalogueFuzzTest catalogue yaml.dict org.yaml.snakeyaml.**,com.fasterxml.jackson.dataformat.yaml.**" ;;
+    pathcsv) echo "dev.omnichannel.monitor.attribution.PathCsvFuzzTest pathCsv csv.dict" ;;
     *) return 1 ;;
   esac
 }
@@ -83,7 +84,11 @@ summary="$work/summary.tsv"
 printf 'target\tfuzz_s\twall_s\texecutions\texec/s\tcov\tft\tcorpus\tfindings\n' >"$summary"
 found=0
 for t in "${targets[@]}"; do
-  read -r class method extra <<<"$(spec_of "$t")"
+  read -r class method dict extra <<<"$(spec_of "$t")"
+  dict_arg=()
+  if [ "$dict" != - ]; then
+    dict_arg=(-dict="$here/jobs/src/test/resources/fuzz-dictionaries/$dict")
+  fi
   dir="$work/$t"
   mkdir -p "$dir/corpus" "$dir/findings"
   seeds="$here/jobs/src/test/resources/$(dirname "${class//.//}")/$(basename "${class//.//}")Inputs/$method"
@@ -97,7 +102,7 @@ for t in "${targets[@]}"; do
     --instrument="dev.omnichannel.**${extra:+,$extra}" \
     --keep_going=20 --reproducer_path="$dir/findings" \
     -max_total_time=$((minutes * 60)) -timeout="$timeout" -rss_limit_mb=8192 \
-    -artifact_prefix="$dir/findings/" -print_final_stats=1 \
+    -artifact_prefix="$dir/findings/" -print_final_stats=1 "${dict_arg[@]}" \
     "$dir/corpus" "$seeds") >"$log" 2>&1
   rc=$?
   set -e
