@@ -8,10 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as users write them in flags and catalogues: {@code 30d}, {@code 12h}, {@code 30m},
- * {@code 45s}, {@code 500ms}, {@code 2w}, or ISO-8601 ({@code P30D}, {@code PT30M}).
+ * {@code 45s}, {@code 500ms}, {@code 2w}, or ISO-8601 ({@code P30D}, {@code PT30M}); at most {@link
+ * #MAX}.
  */
 public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)");
+
+  /**
+   * The longest duration accepted: 100 years. Event times are milliseconds since 1970 before 2100,
+   * so an event time plus any duration still fits in a long.
+   */
+  public static final Duration MAX = Duration.ofDays(36500);
 
   private Durations() {}
 
@@ -36,16 +43,20 @@ public final class Durations {
     Duration d;
     Matcher m = SIMPLE.matcher(v);
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-          };
+      try {
+        long n = Long.parseLong(m.group(1));
+        d =
+            switch (m.group(2)) {
+              case "ms" -> Duration.ofMillis(n);
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              case "d" -> Duration.ofDays(n);
+              default -> Duration.ofDays(Math.multiplyExact(7, n));
+            };
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw tooLong(value);
+      }
     } else {
       try {
         d = Duration.parse(v.toUpperCase(Locale.ROOT));
@@ -57,6 +68,14 @@ public final class Durations {
     if (d.isNegative()) {
       throw new IllegalArgumentException("'" + value + "' is a negative duration");
     }
+    if (d.compareTo(MAX) > 0) {
+      throw tooLong(value);
+    }
     return d;
+  }
+
+  private static IllegalArgumentException tooLong(String value) {
+    return new IllegalArgumentException(
+        "'" + value + "' is longer than " + MAX.toDays() + "d, the longest duration accepted");
   }
 }
