@@ -3,13 +3,14 @@
 # target after another, and prints per target the executions, the coverage and the findings.
 #
 # Usage: bench/fuzz.sh [--minutes N] [--only LIST] [--work DIR] [--heap SIZE] [--timeout S]
-#   --minutes N   fuzzing time per target, in minutes (default 10)
+#   --minutes N   fuzzing time per target, in minutes (default 30; a real hang never ends, while the first run of a path may wait for Jazzer to instrument the classes it loads)
 #   --only LIST   comma-separated subset of: json,avro,kafka,catalogue,pathcsv (default all)
 #   --work DIR    where each target keeps its growing corpus, log and findings
 #                 (default /tmp/omni-fuzz; a second run goes on from the corpus it left)
 #   --heap SIZE   -Xmx of the fuzzing JVM (default 1g): an input that needs more is an
 #                 out-of-memory finding
-#   --timeout S   seconds one input may take before it counts as a hang (default 10)
+#   --timeout S   seconds one input may take before it counts as a hang (default 30: the first
+#                 input down a new path waits while Jazzer instruments the classes it loads)
 #
 # Targets (the @FuzzTest methods under jobs/src/test/java; their committed seeds run as ordinary
 # tests in `mvn verify`):
@@ -33,7 +34,7 @@ minutes=10
 only=json,avro,kafka,catalogue,pathcsv
 work=/tmp/omni-fuzz
 heap=1g
-timeout=10
+timeout=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes=$2; shift 2 ;;
