@@ -108,15 +108,15 @@ for t in "${targets[@]}"; do
   rc=$?
   set -e
   wall=$(($(date +%s) - start))
-  stat() { grep -a -o -E "^stat::$1: *[0-9]+" "$log" | awk '{print $2}' | tail -1; }
+  stat() { grep -a -o -E "^stat::$1: *[0-9]+" "$log" | awk '{print $2}' | tail -1 || true; }
   done_line=$(grep -a -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1 || true)
   execs=$(stat number_of_executed_units)
   [ -n "$execs" ] || execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$done_line")
   rate=$(stat average_exec_per_sec)
-  secs=$(grep -a -o -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{print $5}' | tail -1)
-  cov=$(grep -o -E 'cov: [0-9]+' <<<"$done_line" | awk '{print $2}')
-  ft=$(grep -o -E 'ft: [0-9]+' <<<"$done_line" | awk '{print $2}')
-  corp=$(grep -o -E 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$done_line" | awk '{print $2}')
+  secs=$(grep -a -o -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | awk '{print $5}' | tail -1 || true)
+  cov=$(grep -o -E 'cov: [0-9]+' <<<"$done_line" | awk '{print $2}' || true)
+  ft=$(grep -o -E 'ft: [0-9]+' <<<"$done_line" | awk '{print $2}' || true)
+  corp=$(grep -o -E 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$done_line" | awk '{print $2}' || true)
   findings=$(($(count_findings "$dir/findings") - before))
   if [ "$rc" -ne 0 ] && [ "$findings" -eq 0 ]; then
     findings="exit $rc"
