@@ -133,5 +133,9 @@ echo "Fuzzing summary: fuzz_s = seconds fuzzed, wall_s = with JVM start and inst
 echo "cov = covered edges of the instrumented classes, ft = coverage features, corpus = inputs/bytes"
 echo "kept, as libFuzzer counts them; findings = inputs that broke the invariant, hung or ran out"
 echo "of memory (in $work/<target>/findings/)."
-column -t -s $'\t' "$summary"
+if command -v column >/dev/null; then
+  column -t -s $'\t' "$summary"
+else
+  cat "$summary"
+fi
 exit "$found"
