@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * total_conversion_value} (missing: value 0) and {@code total_null} (missing: no non-converting
  * journeys) are optional. A path is its channels joined by {@code >}, usually {@code " > "}; each
  * element is one touch and is trimmed. Counts are non-negative finite decimal numbers. A field may
- * be double-quoted (with {@code ""} for a quote) to hold the separator. Blank lines are skipped.
- * Every problem is an {@link IllegalArgumentException} of the form {@code FILE, line N: problem}.
+ * be double-quoted (with {@code ""} for a quote) to hold the separator. Blank lines are skipped. A
+ * count has at most {@value #MAX_DECIMALS} decimal places. Every problem is an {@link
+ * IllegalArgumentException} of the form {@code FILE, line N: problem}.
  *
  * <p><b>Aggregation.</b> Rows with the same path are summed exactly (decimal arithmetic), and the
  * distinct paths are returned sorted by path, so the result, and any model run over it, does not
@@ -45,6 +46,9 @@ public final class PathCsv {
   /** The header of the output CSV. */
   public static final String HEADER =
       "model,channel,attributed_conversions,attributed_value,removal_effect";
+
+  /** Most decimal places of a count (after trailing zeros): sums stay exact and small. */
+  static final int MAX_DECIMALS = 64;
 
   static final String PATH = "path";
   static final String CONVERSIONS = "total_conversions";
@@ -312,6 +316,18 @@ public final class PathCsv {
     if (d.signum() < 0) {
       throw new IllegalArgumentException(
           where + column + " must not be negative, got '" + text + "'");
+    }
+    d = d.stripTrailingZeros();
+    if (d.scale() > MAX_DECIMALS) {
+      // exact sums with such a number take memory and time in proportion to its exponent
+      throw new IllegalArgumentException(
+          where
+              + column
+              + " has more than "
+              + MAX_DECIMALS
+              + " decimal places: '"
+              + (text.length() <= 80 ? text : text.substring(0, 80) + "…")
+              + "'");
     }
     if (!Double.isFinite(d.doubleValue())) {
       throw new IllegalArgumentException(

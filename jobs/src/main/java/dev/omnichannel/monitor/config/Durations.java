@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  * #MAX} (100 years).
  */
 public final class Durations {
-  /** The longest duration accepted: 36500 days, about 100 years. */
+  /**
+   * The longest duration accepted: 36500 days, about 100 years. Event times are milliseconds since
+   * 1970 before 2100, so an event time plus any duration still fits in a long.
+   */
   public static final Duration MAX = Duration.ofDays(36_500);
 
   /** The accepted forms, as the error messages list them. */

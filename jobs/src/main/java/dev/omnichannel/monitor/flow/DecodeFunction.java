@@ -66,18 +66,25 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
       return;
     }
     dead.add(1);
+    ctx.output(Tags.DEAD_LETTERS, deadLetter(raw, r, redactor));
+  }
+
+  /**
+   * The dead letter of a rejected record: its source and reason, its payload cut to {@link
+   * RawRecord#MAX_PAYLOAD} chars and redacted, and its event id and time when they could be read.
+   */
+  public static DeadLetterRow deadLetter(RawRecord raw, DecodeResult r, PayloadRedactor redactor) {
     String payload = raw.payloadText();
     if (payload.length() > RawRecord.MAX_PAYLOAD) {
       payload = payload.substring(0, RawRecord.MAX_PAYLOAD);
     }
-    ctx.output(
-        Tags.DEAD_LETTERS,
-        DeadLetterRow.newBuilder()
-            .setSource(raw.source)
-            .setReason(r.reason())
-            .setPayload(redactor.redact(payload))
-            .setEventId(r.eventId())
-            .setEventTime(time == null ? null : Instant.ofEpochMilli(time))
-            .build());
+    Long time = r.eventTime();
+    return DeadLetterRow.newBuilder()
+        .setSource(raw.source)
+        .setReason(r.reason())
+        .setPayload(redactor.redact(payload))
+        .setEventId(r.eventId())
+        .setEventTime(time == null ? null : Instant.ofEpochMilli(time))
+        .build();
   }
 }

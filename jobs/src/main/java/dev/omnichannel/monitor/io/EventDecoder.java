@@ -136,6 +136,10 @@ public final class EventDecoder {
   private double sentiment;
   private String sentimentProblem;
   private double scratchDouble;
+
+  /** The JSON text has \\u escapes, the only way to a string that is not Unicode text. */
+  private boolean escapes;
+
   private String[] usable = new String[4];
   private Set<String> seen;
 
@@ -186,6 +190,7 @@ public final class EventDecoder {
   /** Decodes one JSON text. */
   public DecodeResult decode(String payload) {
     reset();
+    escapes = payload.indexOf("\\u") >= 0;
     try (JsonParser p = JSON.createParser(payload)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return notAnObject(payload);
@@ -700,6 +705,7 @@ public final class EventDecoder {
     valueProblem = null;
     hasSentiment = false;
     sentimentProblem = null;
+    escapes = false;
   }
 
   /** The event time for a dead letter: when it parses and is plausible, else null. */
@@ -808,6 +814,17 @@ public final class EventDecoder {
           time);
     }
 
+    if (escapes) {
+      String field = unpairedSurrogate();
+      if (field != null) {
+        return DecodeResult.rejected(
+            DeadLetterReason.MALFORMED_RECORD.with(
+                field + " has an unpaired surrogate escape (\\ud800-\\udfff): not Unicode text"),
+            null,
+            time);
+      }
+    }
+
     Event e = new Event();
     e.eventId = eventId;
     e.eventTime = millis;
@@ -826,6 +843,56 @@ public final class EventDecoder {
     e.sentiment = hasSentiment ? sentiment : Double.NaN;
     e.attributes = attributes.sorted();
     return DecodeResult.accepted(e);
+  }
+
+  /**
+   * The first field of a record that is valid otherwise holding a string that is not Unicode text
+   * (a high surrogate without its low one, or a lone low surrogate, from a JSON escape), or null.
+   * Such a string cannot be written as UTF-8: every sink would turn it into '?', so two different
+   * ids or identities would become one.
+   */
+  private String unpairedSurrogate() {
+    if (eventId != null && isUnpaired(eventId)) {
+      return "event_id";
+    }
+    for (int i = 0; i < identityCandidates.n; i++) {
+      if (isUnpaired(identityCandidates.keys[i]) || isUnpaired(identityCandidates.values[i])) {
+        return "identities";
+      }
+    }
+    for (int i = 0; i < strings.length; i++) {
+      if (strings[i] != null && isUnpaired(strings[i])) {
+        return OPTIONAL_STRINGS[i];
+      }
+    }
+    if (rawChannel != null && isUnpaired(rawChannel)) {
+      return "channel";
+    }
+    if (rawEventType != null && isUnpaired(rawEventType)) {
+      return "event_type";
+    }
+    for (int i = 0; i < attributes.n; i++) {
+      if (isUnpaired(attributes.keys[i]) || isUnpaired(attributes.values[i])) {
+        return "attributes";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isUnpaired(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The usable identities as distinct {@code namespace:value} keys, in input order. */
@@ -907,8 +974,13 @@ public final class EventDecoder {
   // Helpers
   // =============================================================================================
 
+  /** At most 200 chars and "…"; never cuts a surrogate pair in two. */
   private static String clip(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    if (s.length() <= 200) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(199)) ? 199 : 200;
+    return s.substring(0, end) + "…";
   }
 
   private static String firstLine(String s) {

@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.Codec;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -79,6 +81,14 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
 
   private static RecordReader reader(Path path, String name, String file) throws IOException {
     FSDataInputStream in = path.getFileSystem().open(path);
+    return reader(name, file, in);
+  }
+
+  /**
+   * The reader of one opened file, chosen by its name: Avro, gzipped or plain JSON Lines. A gzip
+   * file whose header is damaged gives a reader of its one dead letter.
+   */
+  static RecordReader reader(String name, String file, InputStream in) throws IOException {
     if (name.endsWith(".avro")) {
       return new AvroRecordReader(file, in);
     }
@@ -380,16 +390,37 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
    * canonical form) is read block by block, and each record travels as its binary datum, which the
    * decoder reads directly. A file of another schema is read with its writer's schema and each
    * record rendered as JSON text, which the decoder reads like a JSON line.
+   *
+   * <p>The container is read here rather than by Avro's {@code DataFileStream}, which allocates
+   * whatever a damaged or hostile file claims (a header entry or a block of up to 2 GB, so a file
+   * of a few bytes could exhaust the heap and fail the job). Here nothing is allocated beyond the
+   * bytes the file really has: header entries and blocks are read with {@link
+   * InputStream#readNBytes(int)}, which grows its buffer only as bytes arrive; a decompressed block
+   * is at most {@link #MAX_BLOCK_BYTES} (deflate and snappy are checked before they expand; other
+   * codecs are Avro's own); and every record of a block is checked with {@link AvroBinaryCheck}
+   * before Avro's datum reader sees it. A file that breaks any of this is unreadable from that
+   * record on: one dead letter, as for any damaged file.
    */
   static final class AvroRecordReader implements RecordReader {
     private static final Schema SCHEMA = ChannelEvent.getClassSchema();
     private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(SCHEMA);
+    private static final byte[] MAGIC = {'O', 'b', 'j', 1};
+    private static final int SYNC_SIZE = 16;
+
+    /** Largest block, after decompression, that a file may have. */
+    static final int MAX_BLOCK_BYTES = 64 << 20;
 
     private final String file;
-    private final CountingStream raw;
+    private final CountingStream in;
     private final AvroBinaryCheck check = new AvroBinaryCheck(false);
-    private DataFileStream<GenericRecord> stream;
+    private boolean opened;
+    private Schema writer;
     private boolean direct;
+    private String codec;
+    private Codec avroCodec;
+    private byte[] sync;
+    private GenericDatumReader<GenericRecord> generic;
+    private BinaryDecoder decoder;
     private GenericRecord reuse;
     private byte[] block;
     private int blockPos;
@@ -400,10 +431,10 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
 
     AvroRecordReader(String file, InputStream in) {
       this.file = file;
-      this.raw = new CountingStream(in);
+      this.in = new CountingStream(new BufferedInputStream(in, 1 << 16));
     }
 
-    /** Counts the bytes read from the file and keeps its first ones, for a dead letter. */
+    /** Counts the bytes the reader has taken from the file and keeps its first ones. */
     private static final class CountingStream extends java.io.FilterInputStream {
       final byte[] head = new byte[HEAD_BYTES];
       int headLength;
@@ -445,6 +476,35 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         count += skipped;
         return skipped;
       }
+
+      /** The file's first bytes, reading on (best effort) if fewer have been read. */
+      byte[] firstBytes() {
+        try {
+          while (headLength < head.length && read() >= 0) {
+            // read() keeps the byte in head
+          }
+        } catch (IOException | RuntimeException e) {
+          // show what there is
+        }
+        return java.util.Arrays.copyOf(head, headLength);
+      }
+
+      private long markCount;
+      private int markHead;
+
+      @Override
+      public synchronized void mark(int readLimit) {
+        super.mark(readLimit);
+        markCount = count;
+        markHead = headLength;
+      }
+
+      @Override
+      public synchronized void reset() throws IOException {
+        super.reset();
+        count = markCount;
+        headLength = markHead;
+      }
     }
 
     @Override
@@ -453,50 +513,42 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         return null;
       }
       try {
-        if (stream == null) {
-          stream =
-              new DataFileStream<>(
-                  new BufferedInputStream(raw, 1 << 16), new GenericDatumReader<>());
-          direct = SchemaNormalization.parsingFingerprint64(stream.getSchema()) == FINGERPRINT;
-        }
-        if (!direct) {
-          if (!stream.hasNext()) {
-            return null;
-          }
-          reuse = stream.next(reuse);
-          index++;
-          return new RawRecord(file + ":" + index, AvroJson.render(reuse), null);
+        if (!opened) {
+          readHeader();
+          opened = true;
         }
         while (blockLeft == 0) {
           if (block != null && blockPos != blockEnd) {
             throw new IOException("Block read partially, the data may be corrupt");
           }
-          if (!stream.hasNext()) {
+          if (!readBlock()) {
             return null;
           }
-          ByteBuffer b = stream.nextBlock();
-          blockLeft = stream.getBlockCount();
-          block = b.array();
-          blockPos = b.arrayOffset() + b.position();
-          blockEnd = blockPos + b.remaining();
         }
-        int datumEnd = check.datumEnd(SCHEMA, block, blockPos, blockEnd);
-        byte[] datum = java.util.Arrays.copyOfRange(block, blockPos, datumEnd);
-        blockPos = datumEnd;
-        blockLeft--;
+        int datumEnd = check.datumEnd(writer, block, blockPos, blockEnd);
         index++;
-        return RawRecord.avro(file + ":" + index, datum, null);
-      } catch (IOException | RuntimeException e) {
+        blockLeft--;
+        if (direct) {
+          byte[] datum = java.util.Arrays.copyOfRange(block, blockPos, datumEnd);
+          blockPos = datumEnd;
+          return RawRecord.avro(file + ":" + index, datum, null);
+        }
+        decoder = DecoderFactory.get().binaryDecoder(block, blockPos, datumEnd - blockPos, decoder);
+        reuse = generic.read(reuse, decoder);
+        blockPos = datumEnd;
+        return new RawRecord(file + ":" + index, AvroJson.render(reuse), null);
+      } catch (IOException | RuntimeException | StackOverflowError | LinkageError e) {
         // A corrupt file or block: everything from here on is unreadable. Count it once.
         failed = true;
         index++;
+        long consumed = in.count;
         String payload =
             direct && block != null && blockPos < blockEnd
                 ? "bytes at the damage (hex): "
                     + hex(
                         java.util.Arrays.copyOfRange(
                             block, blockPos, Math.min(blockEnd, blockPos + HEAD_BYTES)))
-                : "first bytes (hex): " + hex(java.util.Arrays.copyOf(raw.head, raw.headLength));
+                : "first bytes (hex): " + hex(in.firstBytes());
         return new RawRecord(
             file + ":" + index,
             payload,
@@ -504,19 +556,188 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
                 "unreadable file from record "
                     + index
                     + " on (within its first "
-                    + raw.count
+                    + consumed
                     + " bytes): undecodable Avro data: "
-                    + e.getMessage()));
+                    + (e instanceof StackOverflowError
+                        ? "schema nested too deeply"
+                        : e instanceof LinkageError ? e.toString() : e.getMessage())));
       }
+    }
+
+    /** Magic, metadata (schema and codec), sync marker. */
+    private void readHeader() throws IOException {
+      if (!java.util.Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
+        throw new IOException("Not an Avro data file.");
+      }
+      String schemaJson = null;
+      codec = "null";
+      for (long n = varLong(); n != 0; n = varLong()) {
+        if (n < 0) {
+          n = -n;
+          varLong(); // the block's byte size
+        }
+        if (n < 0 || n > MAX_BLOCK_BYTES) {
+          throw new IOException("header map block of " + n + " entries");
+        }
+        for (long i = 0; i < n; i++) {
+          String key = new String(bytes("header key"), StandardCharsets.UTF_8);
+          byte[] value = bytes("header value " + key);
+          if (key.equals("avro.schema")) {
+            schemaJson = new String(value, StandardCharsets.UTF_8);
+          } else if (key.equals("avro.codec")) {
+            codec = new String(value, StandardCharsets.UTF_8);
+          }
+        }
+      }
+      sync = exactly(SYNC_SIZE, "sync marker");
+      if (schemaJson == null) {
+        throw new IOException("no avro.schema in the header");
+      }
+      writer = new Schema.Parser().setValidate(false).setValidateDefaults(false).parse(schemaJson);
+      avroCodec =
+          switch (codec) {
+            case "null", "deflate", "snappy" -> null; // read here, bounded
+            case "bzip2" -> new org.apache.avro.file.BZip2Codec();
+            case "xz" -> new org.apache.avro.file.XZCodec(6);
+            case "zstandard" -> new org.apache.avro.file.ZstandardCodec(3, false, false);
+            default -> throw new IOException("unknown codec '" + codec + "'");
+          };
+      direct = SchemaNormalization.parsingFingerprint64(writer) == FINGERPRINT;
+      if (!direct) {
+        generic = new GenericDatumReader<>(writer);
+      }
+    }
+
+    /** The next block into {@link #block}, decompressed; false at the end of the file. */
+    private boolean readBlock() throws IOException {
+      in.mark(1);
+      if (in.read() < 0) {
+        return false;
+      }
+      in.reset();
+      long count = varLong();
+      long size = varLong();
+      if (count < 0 || size < 0 || size > MAX_BLOCK_BYTES) {
+        throw new IOException("block of " + count + " records in " + size + " bytes");
+      }
+      byte[] raw = exactly((int) size, "block");
+      if (!java.util.Arrays.equals(exactly(SYNC_SIZE, "sync marker"), sync)) {
+        throw new IOException("Invalid sync!");
+      }
+      byte[] data = decompress(raw);
+      if (count > data.length) { // every record of an event file takes at least one byte
+        throw new IOException("block of " + count + " records in " + data.length + " bytes");
+      }
+      block = data;
+      blockPos = 0;
+      blockEnd = data.length;
+      blockLeft = count;
+      return true;
+    }
+
+    private byte[] decompress(byte[] raw) throws IOException {
+      switch (codec) {
+        case "null":
+          return raw;
+        case "deflate":
+          return inflate(raw);
+        case "snappy":
+          return unsnappy(raw);
+        default:
+          break;
+      }
+      ByteBuffer out = avroCodec.decompress(ByteBuffer.wrap(raw));
+      byte[] bytes = new byte[out.remaining()];
+      out.get(bytes);
+      return bytes;
+    }
+
+    /**
+     * Avro's snappy codec (the compressed bytes, then the CRC-32 of the uncompressed ones, big
+     * endian), at most MAX_BLOCK_BYTES out.
+     */
+    private static byte[] unsnappy(byte[] raw) throws IOException {
+      if (raw.length < 4) {
+        throw new IOException("snappy block of " + raw.length + " bytes");
+      }
+      int n = raw.length - 4;
+      int size = org.xerial.snappy.Snappy.uncompressedLength(raw, 0, n);
+      if (size < 0 || size > MAX_BLOCK_BYTES) {
+        throw new IOException("snappy block of " + size + " bytes");
+      }
+      byte[] out = new byte[size];
+      int got = org.xerial.snappy.Snappy.uncompress(raw, 0, n, out, 0);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(out, 0, got);
+      if (ByteBuffer.wrap(raw, n, 4).getInt() != (int) crc.getValue()) {
+        throw new IOException("Checksum failure");
+      }
+      return got == size ? out : java.util.Arrays.copyOf(out, got);
+    }
+
+    /** Avro's deflate codec (raw deflate, no zlib header), at most MAX_BLOCK_BYTES out. */
+    private static byte[] inflate(byte[] raw) throws IOException {
+      java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+      try {
+        inflater.setInput(raw);
+        java.io.ByteArrayOutputStream out =
+            new java.io.ByteArrayOutputStream(Math.min(MAX_BLOCK_BYTES, 4 * raw.length + 64));
+        byte[] buf = new byte[1 << 16];
+        while (!inflater.finished()) {
+          int n = inflater.inflate(buf);
+          if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+            break; // Avro's codec also ends quietly at the end of the input
+          }
+          if (out.size() + n > MAX_BLOCK_BYTES) {
+            throw new IOException("deflate block larger than " + MAX_BLOCK_BYTES + " bytes");
+          }
+          out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+      } catch (java.util.zip.DataFormatException e) {
+        throw new IOException(e.getMessage(), e);
+      } finally {
+        inflater.end();
+      }
+    }
+
+    /** A length-prefixed byte string of the header. */
+    private byte[] bytes(String what) throws IOException {
+      long n = varLong();
+      if (n < 0 || n > MAX_BLOCK_BYTES) {
+        throw new IOException(what + " of length " + n);
+      }
+      return exactly((int) n, what);
+    }
+
+    /** Exactly n bytes; the buffer grows only as bytes arrive (a false length cannot allocate). */
+    private byte[] exactly(int n, String what) throws IOException {
+      byte[] b = in.readNBytes(n);
+      if (b.length != n) {
+        throw new IOException(what + " cut off: " + b.length + " of " + n + " bytes");
+      }
+      return b;
+    }
+
+    /** A zig-zag varint long of the container framing. */
+    private long varLong() throws IOException {
+      long raw = 0;
+      for (int shift = 0; shift < 70; shift += 7) {
+        int b = in.read();
+        if (b < 0) {
+          throw new java.io.EOFException("file cut off");
+        }
+        raw |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          return (raw >>> 1) ^ -(raw & 1);
+        }
+      }
+      throw new IOException("varint longer than 10 bytes");
     }
 
     @Override
     public void close() throws IOException {
-      if (stream != null) {
-        stream.close();
-      } else {
-        raw.close();
-      }
+      in.close();
     }
   }
 }

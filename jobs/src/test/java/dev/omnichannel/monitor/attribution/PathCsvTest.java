@@ -34,6 +34,23 @@ class PathCsvTest {
     return String.join("\n", ReferenceData.lines("channelattribution-paths/Data.csv")) + "\n";
   }
 
+  /**
+   * 1e-999999999 then 1 on the same path: the exact sum needed a billion digits and threw
+   * ArithmeticException (smaller exponents just took the memory and time); now a user error.
+   */
+  @Test
+  void aCountWithMoreThan64DecimalPlacesIsRejectedBeforeItIsSummed() throws IOException {
+    assertThatThrownBy(() -> read("path;total_conversions\na;1e-999999999\na;1\n"))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "f.csv, line 2: total_conversions has more than 64 decimal places: '1e-999999999'");
+    PathCsv.Data ok =
+        read(
+            "path;total_conversions\na;1e-64\na;1.5000000000000000000000000000000000000000000000000000000000000000000000\n");
+    assertThat(ok.paths()).hasSize(1);
+    assertThat(ok.conversions()).isEqualTo(1.5);
+  }
+
   @Test
   void readsChannelAttributionDataAndSumsRepeatedPaths() throws IOException {
     PathCsv.Data data = read(dataCsv());

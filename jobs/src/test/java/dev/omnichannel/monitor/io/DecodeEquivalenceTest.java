@@ -127,7 +127,15 @@ class DecodeEquivalenceTest {
         .check(
             line -> {
               DecodeResult now = decoder.decode(line);
-              assertSame(line, now, legacy.decode(line));
+              LegacyEventDecoder.DecodeResult before = legacy.decode(line);
+              if (now.reason() != null && now.reason().contains("unpaired surrogate")) {
+                // the one change since: such text was accepted, and written as '?' everywhere
+                assertThat(before.isAccepted()).as(line).isTrue();
+                assertThat(now.eventTime()).isEqualTo(before.eventTime());
+                reasons.merge("malformed_record: unpaired surrogate", 1, Integer::sum);
+                return;
+              }
+              assertSame(line, now, before);
               reasons.merge(now.isAccepted() ? "accepted" : reason(now.reason()), 1, Integer::sum);
             });
     System.out.println("mutated JSON: " + reasons);

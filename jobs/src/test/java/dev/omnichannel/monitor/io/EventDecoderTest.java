@@ -25,6 +25,44 @@ class EventDecoderTest {
           + "\"event_type\":\"PRODUCT_VIEW\",\"identities\":[{\"namespace\":\"cookie_id\","
           + "\"value\":\"c-81\"}],\"product_id\":\"sku-1\"}";
 
+  /**
+   * A JSON escape of half a surrogate pair is not Unicode text: the events table, the dead letters
+   * and the job's serializer all write '?' for it, so "v\\ud800" and "v\\udbff" became one
+   * identity.
+   */
+  @Test
+  void anUnpairedSurrogateEscapeIsAMalformedRecord() {
+    DecodeResult id = decoder.decode(GOOD.replace("\"e1\"", "\"e1\\ud800\""));
+    assertThat(id.isAccepted()).isFalse();
+    assertThat(id.reason())
+        .isEqualTo(
+            "malformed_record: event_id has an unpaired surrogate escape (\\ud800-\\udfff): not"
+                + " Unicode text");
+    assertThat(id.eventId()).isNull();
+    assertThat(id.eventTime()).isEqualTo(Instant.parse("2026-01-05T10:00:00Z").toEpochMilli());
+    assertThat(decoder.decode(GOOD.replace("c-81", "c-81\\udc00")).reason())
+        .startsWith("malformed_record: identities has an unpaired surrogate");
+    assertThat(decoder.decode(GOOD.replace("sku-1", "\\udbffsku")).reason())
+        .startsWith("malformed_record: product_id has an unpaired surrogate");
+    assertThat(decoder.decode(GOOD.replace("\"WEB\"", "\"W\\ud800\"")).reason())
+        .startsWith("malformed_record: channel has an unpaired surrogate");
+    // a whole pair, escaped or not, is text
+    DecodeResult pair = decoder.decode(GOOD.replace("c-81", "c-81\\ud83d\\ude00\uD83D\uDE00"));
+    assertThat(pair.isAccepted()).isTrue();
+    assertThat(channelEvent(pair.event()).getIdentities().get(0).getValue())
+        .isEqualTo("c-81\uD83D\uDE00\uD83D\uDE00");
+  }
+
+  /** An unknown channel is kept, clipped to 200 chars: never between the two halves of a pair. */
+  @Test
+  void aClippedUnknownChannelKeepsWholeSurrogatePairs() {
+    String channel = "x".repeat(199) + "\uD83D\uDE00" + "tail";
+    DecodeResult r = decoder.decode(GOOD.replace("\"WEB\"", "\"" + channel + "\""));
+    assertThat(r.isAccepted()).isTrue();
+    assertThat(channelEvent(r.event()).getAttributes())
+        .containsEntry("raw_channel", "x".repeat(199) + "…");
+  }
+
   @Test
   void shouldDecodeTheDesignExample() {
     DecodeResult r = decoder.decode(GOOD);

@@ -35,6 +35,8 @@ import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EventFileFormatTest {
   @TempDir Path dir;
@@ -126,7 +128,7 @@ class EventFileFormatTest {
     assertThat(records).hasSize(1);
     assertThat(records.get(0).readError)
         .startsWith(
-            "malformed_record: unreadable file from record 1 on (within its first 16 bytes):"
+            "malformed_record: unreadable file from record 1 on (within its first 4 bytes):"
                 + " undecodable Avro data");
     assertThat(records.get(0).payload)
         .isEqualTo(
@@ -350,6 +352,118 @@ class EventFileFormatTest {
     String around =
         java.util.HexFormat.of().formatHex(java.util.Arrays.copyOfRange(bytes, at - 1, at + 5));
     assertThat(damage).contains("7f" + around.substring(2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"null", "deflate", "snappy", "bzip2", "zstandard"})
+  void shouldReadAvroFilesOfEveryCodecBlockByBlock(String codec) throws IOException {
+    Path f = dir.resolve(codec + ".avro");
+    List<byte[]> datums = new ArrayList<>();
+    try (DataFileWriter<ChannelEvent> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
+      w.setCodec(CodecFactory.fromString(codec));
+      w.setSyncInterval(512); // several blocks
+      w.create(ChannelEvent.getClassSchema(), f.toFile());
+      for (int i = 1; i <= 100; i++) {
+        ChannelEvent e =
+            ChannelEvent.newBuilder(KafkaRecordFormatTest.minimal())
+                .setEventId(String.format("e-%03d", i))
+                .build();
+        w.append(e);
+        datums.add(KafkaRecordFormat.encode(e));
+      }
+    }
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(100);
+    assertThat(records).extracting(r -> r.readError).containsOnlyNulls();
+    for (int i = 0; i < 100; i++) {
+      assertThat(records.get(i).avro).isEqualTo(datums.get(i));
+    }
+  }
+
+  /** Found by fuzzing: Avro's own file reader allocated what a damaged header claimed. */
+  @Test
+  void aHeaderEntryClaimingAGigabyteShouldBeOneDeadLetterNotAnOutOfMemoryError()
+      throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(new byte[] {'O', 'b', 'j', 1, 2}); // magic, a map of one entry
+    b.write(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}); // 1 GiB
+    b.write("avro.schema".getBytes(StandardCharsets.UTF_8));
+    Path f = dir.resolve("hostile-header.avro");
+    Files.write(f, b.toByteArray());
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).readError)
+        .isEqualTo(
+            "malformed_record: unreadable file from record 1 on (within its first 10 bytes):"
+                + " undecodable Avro data: header key of length 1073741824");
+  }
+
+  /** The xz codec's library is not on the job's class path: the file is one dead letter. */
+  @Test
+  void aFileOfACodecWhoseLibraryIsMissingShouldBeOneDeadLetter() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(new byte[] {'O', 'b', 'j', 1, 4}); // magic, a map of two entries
+    byte[] schema = ChannelEvent.getClassSchema().toString().getBytes(StandardCharsets.UTF_8);
+    writeBytes(b, "avro.schema".getBytes(StandardCharsets.UTF_8));
+    writeBytes(b, schema);
+    writeBytes(b, "avro.codec".getBytes(StandardCharsets.UTF_8));
+    writeBytes(b, "xz".getBytes(StandardCharsets.UTF_8));
+    b.write(0); // end of the map
+    b.write(new byte[16]); // sync
+    b.write(new byte[] {2, 6, 'a', 'b', 'c'}); // one record in 3 bytes
+    b.write(new byte[16]);
+    Path f = dir.resolve("xz.avro");
+    Files.write(f, b.toByteArray());
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).readError)
+        .startsWith(
+            "malformed_record: unreadable file from record 1 on (within its first 4607 bytes):"
+                + " undecodable Avro data: java.lang.NoClassDefFoundError: org/tukaani/xz/");
+  }
+
+  private static void writeBytes(ByteArrayOutputStream out, byte[] bytes) {
+    long v = (long) bytes.length << 1; // zig-zag of a non-negative length
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+    out.write(bytes, 0, bytes.length);
+  }
+
+  /** A block that claims more bytes than the file has: read only as far as the file goes. */
+  @Test
+  void aBlockClaimingMoreBytesThanTheFileHasShouldBeOneDeadLetterAfterTheBlocksBefore()
+      throws IOException {
+    Path f = dir.resolve("long-block.avro");
+    try (DataFileWriter<ChannelEvent> w =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ChannelEvent.class))) {
+      w.create(ChannelEvent.getClassSchema(), f.toFile());
+      w.append(KafkaRecordFormatTest.minimal());
+      w.sync();
+      w.append(KafkaRecordFormatTest.minimal());
+    }
+    byte[] bytes = Files.readAllBytes(f);
+    byte[] datum = KafkaRecordFormat.encode(KafkaRecordFormatTest.minimal());
+    // the second block: count 1 (0x02), its size, the datum, the sync marker
+    int second = bytes.length - 16 - datum.length - 2;
+    assertThat(bytes[second]).isEqualTo((byte) 2);
+    byte[] hostile = java.util.Arrays.copyOf(bytes, second + 6);
+    hostile[second + 1] = (byte) 0xFE; // 64 MiB - 1, zig-zag
+    hostile[second + 2] = (byte) 0xFF;
+    hostile[second + 3] = (byte) 0xFF;
+    hostile[second + 4] = (byte) 0x3F;
+    hostile[second + 5] = 0;
+    Files.write(f, hostile);
+    List<RawRecord> records = readAll(f, 0);
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).readError).isNull();
+    assertThat(records.get(1).readError)
+        .isEqualTo(
+            "malformed_record: unreadable file from record 2 on (within its first 4635 bytes):"
+                + " undecodable Avro data: block cut off: 1 of 67108863 bytes");
   }
 
   private static List<RawRecord> readAll(Path f, long skip) throws IOException {

@@ -28,6 +28,17 @@ class CatalogueParserTest {
         CatalogueException.class, () -> PatternCatalogue.fromYaml("my.yaml", yaml, Map.of()));
   }
 
+  /** A window whose milliseconds do not fit in a long threw ArithmeticException, not this. */
+  @Test
+  void aWindowLongerThanAHundredYearsShouldNameThePatternAndTheField() {
+    assertThat(
+            fail(
+                pattern("    steps:\n" + OK_STEP).replace("within: 1h", "within: 99999999999999d")))
+        .hasMessage(
+            "my.yaml: pattern P1: within: '99999999999999d' is too long: at most 36500d (100"
+                + " years)");
+  }
+
   @Test
   void shouldLoadEveryBuiltInPatternOfTheDesign() {
     PatternCatalogue c = PatternCatalogue.builtin();
