@@ -123,6 +123,15 @@ public final class KafkaBroker implements AutoCloseable {
           .all()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
+    // A producer that asks for the topic before its partitions have a leader may hold its records
+    // until they expire (seen on a loaded machine): wait until every partition is led.
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!led(topic)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic " + topic + " has no leader after " + TIMEOUT);
+      }
+      Thread.sleep(50);
+    }
   }
 
   /**
