@@ -72,8 +72,8 @@ import org.apache.flink.util.OutputTag;
  *       few channels for alerts (expired after {@code alertContext} without events), and the
  *       profile delta of the current {@link #PROFILE_INTERVAL_MS hour}: what the person's profile
  *       learned since its last delta went out. It goes out, and is cleared, when the watermark
- *       passes the end of the hour (a timer at the hour), or at the end of input, so a person's
- *       profile changes at most once per hour of (release) time.
+ *       passes the end of the hour (a timer at the hour), or once at the end of input, so a
+ *       person's profile changes at most once per hour of (release) time.
  * </ul>
  */
 public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, Long, Event> {
@@ -485,16 +485,22 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   }
 
   /**
-   * Sends the person's profile delta at the end of its hour (a timer at a whole hour) or at the end
-   * of input; otherwise keeps what this call added, with a timer at the end of the hour.
+   * Sends the person's profile delta at the end of its hour (a timer at a whole hour); otherwise
+   * keeps what this call added, with a timer at the end of the hour. When the input ends, every
+   * timer fires at once: the calls then add to one delta, sent by the last timer, at {@link
+   * Long#MAX_VALUE}.
    */
   private void profileDelta(long timestamp, boolean endOfInput, Long end, OnTimerContext ctx)
       throws Exception {
-    boolean endOfHour = Math.floorMod(timestamp, PROFILE_INTERVAL_MS) == 0;
-    if (!endOfInput && !endOfHour) {
+    boolean send =
+        endOfInput
+            ? timestamp == Long.MAX_VALUE
+            : Math.floorMod(timestamp, PROFILE_INTERVAL_MS) == 0;
+    if (!send) {
       if (delta != null) {
         profileDelta.update(delta);
-        ctx.timerService().registerEventTimeTimer(endOfHour(timestamp));
+        ctx.timerService()
+            .registerEventTimeTimer(endOfInput ? Long.MAX_VALUE : endOfHour(timestamp));
       }
       return;
     }

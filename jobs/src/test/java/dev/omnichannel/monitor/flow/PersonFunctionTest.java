@@ -219,9 +219,14 @@ class PersonFunctionTest {
       hours.computeIfAbsent(d.getValue().personId, k -> new ArrayList<>()).add(d.getTimestamp());
     }
     hours.values().forEach(ts -> assertThat(ts).doesNotHaveDuplicates().isSorted());
+    // ... and at the end of input, one more at most, as of the end of input.
+    List<String> atEnd = new ArrayList<>();
     for (StreamRecord<PersonProfile> d : deltas.subList(beforeEnd, deltas.size())) {
       assertThat(d.getValue().asOf).isEqualTo(maxTime);
+      assertThat(d.getTimestamp()).isEqualTo(Long.MAX_VALUE);
+      atEnd.add(d.getValue().personId);
     }
+    assertThat(atEnd).doesNotHaveDuplicates();
     Map<String, PersonRow> streamed = profiles(deltas);
     assertThat(streamed.keySet()).isEqualTo(byPerson.keySet());
 

@@ -51,6 +51,30 @@ public final class Duck {
     };
   }
 
+  /**
+   * The persons table's profile: every column but updated_at (when a row was written, which differs
+   * by nature between a backfill and a stream run), with the sums of doubles rounded.
+   */
+  public static final String PROFILE =
+      "person_id, canonical_namespace, identities, identity_count, first_seen, last_seen, events,"
+          + " events_by_channel, channels, preferred_channel, journeys, journeys_converted,"
+          + " journeys_abandoned, journeys_truncated, journeys_open, last_journey_status,"
+          + " round(lifetime_value, 6), friction, friction_count, open_friction_7d,"
+          + " round(sentiment_mean, 9), sentiment_latest, rejected_links";
+
+  /**
+   * The README's "current profile" query over {@code persons} (a {@link #table}): each person's
+   * latest row, by last_seen, then updated_at.
+   */
+  public static String currentProfiles(String persons, String columns) {
+    return "SELECT "
+        + columns
+        + " FROM "
+        + persons
+        + " QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY last_seen DESC,"
+        + " updated_at DESC) = 1";
+  }
+
   /** The rows of {@code cols} of {@code table} under {@code out}, sorted. */
   public static List<String> rows(Connection duck, Path out, String table, String cols)
       throws Exception {
