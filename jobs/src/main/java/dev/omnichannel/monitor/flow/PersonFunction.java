@@ -497,6 +497,10 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
             ? timestamp == Long.MAX_VALUE
             : Math.floorMod(timestamp, PROFILE_INTERVAL_MS) == 0;
     if (!send) {
+      if (endOfInput && delta == null) {
+        // the end of the hour of a delta kept earlier: it now waits for the last timer
+        delta = profileDelta.value();
+      }
       if (delta != null) {
         profileDelta.update(delta);
         ctx.timerService()

@@ -349,6 +349,41 @@ class PersonFunctionTest {
   }
 
   @Test
+  void aDeltaKeptForTheEndOfItsHourShouldGoOutWhenTheInputEndsFirst() throws Exception {
+    // The person's last journey converted: nothing changes at the end of input, yet the delta
+    // kept for the end of the hour must go out when the input ends before that hour.
+    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+        harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
+    String p = person(5);
+    h.processElement(
+        event("e1", T0, Channel.WEB, EventType.PRODUCT_VIEW, p), T0 + DELAY.toMillis());
+    Event buy = event("e2", T0 + 60_000, Channel.WEB, EventType.PURCHASE, p);
+    h.processElement(buy, T0 + 60_000 + DELAY.toMillis());
+    h.processBroadcastElement(T0 + 60_000, 0);
+    h.processBroadcastWatermark(T0 + 30 * 60_000);
+    h.processWatermark(T0 + 30 * 60_000);
+    assertThat(h.getSideOutput(PersonFunction.PROFILES)).isNull();
+    h.processBroadcastWatermark(Long.MAX_VALUE);
+    h.processWatermark(Long.MAX_VALUE);
+    assertThat(h.getSideOutput(PersonFunction.PROFILES))
+        .extracting(
+            r ->
+                r.getTimestamp()
+                    + " "
+                    + r.getValue().events
+                    + " "
+                    + r.getValue().converted
+                    + " "
+                    + r.getValue().lastJourneyStatus
+                    + " "
+                    + r.getValue().asOf)
+        .containsExactly(Long.MAX_VALUE + " 2 1 CONVERTED " + (T0 + 60_000));
+    assertOnlyAlertContextLeft(h);
+    assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+
+  @Test
   void shouldSendStragglersBehindTheWatermarkToLateEvents() throws Exception {
     KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
         harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
