@@ -476,6 +476,7 @@ class BackfillITCase {
     assertThat(conversions).isPositive();
     assertThat(summary4.get("tables").get("persons").asLong())
         .isEqualTo(truth.get("persons").size());
+    assertThat(summary4.get("accounting").get("balanced").asBoolean()).isTrue();
     assertThat(scalar("SELECT sum(events) FROM " + persons))
         .isEqualTo(truth.get("counts").get("accepted_events").asLong());
 
