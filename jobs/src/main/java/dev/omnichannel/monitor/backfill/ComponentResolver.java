@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.flow.IdentityResolver;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.PersonUpdate;
+import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.ComponentSteps;
 import dev.omnichannel.monitor.identity.Fingerprint;
 import dev.omnichannel.monitor.identity.Fingerprints;
@@ -126,6 +127,7 @@ public final class ComponentResolver implements IdentityResolver {
                 WatermarkStrategy.<PersonUpdate>noWatermarks()
                     .withTimestampAssigner((u, ts) -> Long.MIN_VALUE))
             .name("Identity updates first"),
-        List.of(merges));
+        List.of(merges),
+        replayed.getSideOutput(Tags.PERSON_IDENTITIES));
   }
 }

@@ -9,9 +9,13 @@ import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.identity.IdentityGraph;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.NeverLinkRules;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -28,10 +32,13 @@ import org.apache.flink.util.OutputTag;
  * the end of the key (one timer at {@link Long#MAX_VALUE}): a {@link PersonUpdate} at time {@link
  * Long#MIN_VALUE} for each identity whose final person is not its own; on {@link #MERGES} one row
  * per rejected link occurrence (accepted = false, the final persons of both identities, counted in
- * {@link Counters#REJECTED_LINKS}). The guards (never_link rules, then namespace limits) are
- * applied here, in the ordered replay, never while the components are found: a component of the
- * unguarded link graph holds every link that could interact, so the result does not depend on
- * parallelism. State: the component's links, cleared at the end of the key.
+ * {@link Counters#REJECTED_LINKS}); on {@link Tags#PERSON_IDENTITIES} one profile delta per person
+ * of the component: its identities per namespace other than its canonical identity, and the
+ * distinct rejected identity pairs whose primary identity (that of the events the links came from)
+ * is in it. The guards (never_link rules, then namespace limits) are applied here, in the ordered
+ * replay, never while the components are found: a component of the unguarded link graph holds every
+ * link that could interact, so the result does not depend on parallelism. State: the component's
+ * links, cleared at the end of the key.
  */
 public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link>, PersonUpdate> {
   public static final OutputTag<IdentityMergeRow> MERGES = Tags.IDENTITY_MERGES;
@@ -86,13 +93,21 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
       pair.add(IdentityKey.parse(l.other));
       graph.addEvent(l.eventId, l.time, pair);
     }
+    Map<String, PersonProfile> profiles = new LinkedHashMap<>();
     for (Map.Entry<IdentityKey, String> e : graph.assignments().entrySet()) {
       // An identity that is its component's canonical identity is its own person.
       if (!graph.canonicalOf(e.getKey()).equals(e.getKey())) {
         out.collect(new PersonUpdate(e.getKey().toString(), e.getValue(), Long.MIN_VALUE, null));
+        profiles
+            .computeIfAbsent(e.getValue(), PersonProfile::new)
+            .addIdentities(e.getKey().namespace(), 1);
       }
     }
+    Set<String> rejectedPairs = new HashSet<>();
     for (IdentityGraph.RejectedLink r : graph.rejectedLinks()) {
+      if (rejectedPairs.add(r.primary() + "\u0001" + r.other())) {
+        profiles.computeIfAbsent(graph.personOf(r.primary()), PersonProfile::new).rejectedLinks(1);
+      }
       rejected.add(1);
       ctx.output(
           MERGES,
@@ -105,6 +120,9 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
               r.rule(),
               r.primary().toString(),
               r.other().toString()));
+    }
+    for (PersonProfile p : profiles.values()) {
+      ctx.output(Tags.PERSON_IDENTITIES, p);
     }
   }
 }

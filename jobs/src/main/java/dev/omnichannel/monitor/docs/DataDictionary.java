@@ -56,6 +56,11 @@ public final class DataDictionary {
               "`event_time`",
               "backfill (rejected links) and stream (rejected links and applied merges)"),
           new Table(
+              "persons",
+              "person_row.avsc",
+              "`last_seen` (the person's last event)",
+              "backfill (one row per person) and stream (a row per profile update)"),
+          new Table(
               "dead_letters",
               "dead_letter_row.avsc",
               "`event_time` when it parsed and was plausible; else the backfill's `--from` date (the"

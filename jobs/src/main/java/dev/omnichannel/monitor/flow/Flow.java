@@ -9,12 +9,15 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.avro.PersonRow;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventTypeInfo;
 import dev.omnichannel.monitor.event.Keys;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.patterns.MatchRows;
 import dev.omnichannel.monitor.patterns.PatternMatch;
+import dev.omnichannel.monitor.profile.PersonProfile;
+import dev.omnichannel.monitor.profile.ProfileRows;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +41,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *    └─► by primary identity: assign person ◄──────────────────────────────┘
  *          ─► by person: journeys, touches, every pattern, friction counts, rule-based credit, alerts
  *                ─► events, journeys, journey_matches, friction, attribution
- *                └─► paths ─► data-driven attribution ─► attribution, attribution_channel
+ *                ├─► paths ─► data-driven attribution ─► attribution, attribution_channel
+ *                └─► profile deltas ─┬─► by person: profiles ─► persons
+ *    resolver's identity deltas ─────┘
  * </pre>
  *
  * Every event crosses three keyed exchanges (event id, primary identity, person), as a compact
@@ -101,7 +106,8 @@ public final class Flow {
       DataStream<LateEventRow> stragglers,
       DataStream<Event> accepted,
       DataStream<Event> duplicates,
-      DataStream<String> alerts) {
+      DataStream<String> alerts,
+      DataStream<PersonRow> persons) {
 
     /** The attribution rows as one stream (tests). */
     public DataStream<AttributionRow> allAttribution() {
@@ -252,6 +258,16 @@ public final class Flow {
       channels = null;
     }
 
+    DataStream<PersonProfile> profileDeltas =
+        events.getSideOutput(PersonFunction.PROFILES).union(stitching.identities());
+    DataStream<PersonRow> persons =
+        profileDeltas
+            .keyBy(p -> Event.personKey(p.personId), Types.LONG)
+            .process(new ProfileFunction(timing, ProfileRows.frictionTypes(config.patterns())))
+            .returns(TypeInformation.of(PersonRow.class))
+            .uid("profile")
+            .name("person profiles");
+
     return new Outputs(
         raw,
         events,
@@ -266,16 +282,19 @@ public final class Flow {
         timing.bounded() ? null : events.getSideOutput(PersonFunction.STRAGGLERS),
         accepted,
         unique.getSideOutput(DedupFunction.DUPLICATES),
-        timing.bounded() ? null : events.getSideOutput(PersonFunction.ALERTS));
+        timing.bounded() ? null : events.getSideOutput(PersonFunction.ALERTS),
+        persons);
   }
 
   /** The identity stage's results. */
   private record Stitching(
-      DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
+      DataStream<PersonUpdate> updates,
+      List<DataStream<IdentityMergeRow>> merges,
+      DataStream<PersonProfile> identities) {}
 
   private Stitching stitch(DataStream<Link> links, DataStream<Link> early) {
     IdentityResolver.Resolved resolved =
         resolver.resolve(links, early, config.namespaceLimits(), config.neverLink());
-    return new Stitching(resolved.updates(), resolved.merges());
+    return new Stitching(resolved.updates(), resolved.merges(), resolved.identities());
   }
 }

@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.identity.NeverLinkRules;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,13 @@ public interface IdentityResolver extends Serializable {
    *     Long#MIN_VALUE}, stream mode sends each change at the linking event's time
    * @param merges identity_merges rows: every rejected link occurrence, and in stream mode every
    *     accepted merge (one stream per operator that writes them)
+   * @param identities profile deltas ({@link dev.omnichannel.monitor.flow.Tags#PERSON_IDENTITIES})
+   *     that add up, per final person, to its identities per namespace other than its canonical
+   *     identity, and to the distinct rejected identity pairs whose primary identity is in it; in
+   *     stream mode each at the linking event's time
    */
-  record Resolved(DataStream<PersonUpdate> updates, List<DataStream<IdentityMergeRow>> merges) {}
+  record Resolved(
+      DataStream<PersonUpdate> updates,
+      List<DataStream<IdentityMergeRow>> merges,
+      DataStream<PersonProfile> identities) {}
 }

@@ -16,6 +16,7 @@ import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import dev.omnichannel.monitor.patterns.PatternDef;
 import dev.omnichannel.monitor.patterns.PatternEngine;
 import dev.omnichannel.monitor.patterns.PatternMatch;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -42,8 +45,9 @@ import org.apache.flink.util.OutputTag;
  * each event with its {@code journeyId} (main output, the events table), and on side outputs the
  * journeys ({@link #JOURNEYS}, with their friction counts), the confirmed matches ({@link
  * #MATCHES}), the CONVERTED and ABANDONED journeys' paths for the data-driven models ({@link
- * #PATHS}), rule-based attribution rows ({@link #ATTRIBUTION}), alerts ({@link #ALERTS}) and late
- * stragglers ({@link #STRAGGLERS}).
+ * #PATHS}), rule-based attribution rows ({@link #ATTRIBUTION}), alerts ({@link #ALERTS}), late
+ * stragglers ({@link #STRAGGLERS}) and what the person's profile learned ({@link #PROFILES}: a
+ * {@link PersonProfile} delta of events, journeys and friction, for {@link ProfileFunction}).
  *
  * <p>The rules are the contract's: {@link JourneyBuilder} cuts journeys; patterns run on the
  * person's whole time-ordered stream across journeys; a match ending in an absence ("no purchase
@@ -53,7 +57,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <ul>
  *   <li><b>Bounded</b>: the person's events are taken in (event time, event id) order when the
- *       key's input ends. State: the buffered events and the pattern state; all cleared then.
+ *       key's input ends; one profile delta goes out then, for the whole input. State: the buffered
+ *       events and the pattern state; all cleared then.
  *   <li><b>Event time</b>: events arrive from {@link AssignPersonFunction} with their release time
  *       ({@code event_time + releaseDelay}) as timestamp and are taken in order when the watermark
  *       passes it; an event that arrives behind the watermark, or behind an event of its person
@@ -63,8 +68,12 @@ import org.apache.flink.util.OutputTag;
  *       patterns) before it goes out with its count. State: waiting events (cleared as they are
  *       taken), the open journey's events (cleared when it closes), matches waiting for their
  *       absence window, journeys waiting for their friction count, friction counts (cleared with
- *       their journey), the pattern state (cleared as partial matches complete or expire), and the
- *       last few channels for alerts (expired after {@code alertContext} without events).
+ *       their journey), the pattern state (cleared as partial matches complete or expire), the last
+ *       few channels for alerts (expired after {@code alertContext} without events), and the
+ *       profile delta of the current {@link #PROFILE_INTERVAL_MS hour}: what the person's profile
+ *       learned since its last delta went out. It goes out, and is cleared, when the watermark
+ *       passes the end of the hour (a timer at the hour), or once at the end of input, so a
+ *       person's profile changes at most once per hour of (release) time.
  * </ul>
  */
 public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, Long, Event> {
@@ -79,6 +88,11 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   public static final OutputTag<String> ALERTS = new OutputTag<>("alerts", Types.STRING);
   public static final OutputTag<LateEventRow> STRAGGLERS =
       new OutputTag<>("stragglers", TypeInformation.of(LateEventRow.class));
+  public static final OutputTag<PersonProfile> PROFILES =
+      new OutputTag<>("profile-deltas", TypeInformation.of(PersonProfile.class));
+
+  /** Event time: a person's profile delta goes out at most once per this interval (an hour). */
+  public static final long PROFILE_INTERVAL_MS = 60 * 60 * 1000L;
 
   private final JourneyConfig journey;
   private final PatternCatalogue patterns;
@@ -98,6 +112,10 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   private transient MapState<Long, List<JourneyRow>> pendingJourneys;
   private transient MapState<String, Integer> frictionCounts;
   private transient ListState<String> recent;
+  private transient ValueState<PersonProfile> profileDelta;
+
+  /** Event time: the profile delta of the current timer call, once read or begun; else null. */
+  private transient PersonProfile delta;
 
   /**
    * @param dataDriven also emit the paths of CONVERTED and ABANDONED journeys on {@link #PATHS}
@@ -170,6 +188,11 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     ListStateDescriptor<String> r = new ListStateDescriptor<>("recent-channels", Types.STRING);
     r.enableTimeToLive(StateTtlConfig.newBuilder(alertContext).build());
     recent = getRuntimeContext().getListState(r);
+    profileDelta =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "profile-delta", TypeInformation.of(PersonProfile.class)));
   }
 
   @Override
@@ -248,6 +271,7 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     JourneyBuilder<Event> builder = new JourneyBuilder<>(journey, person);
     List<Journey<Event>> closed = new ArrayList<>();
     List<PatternMatch> matches = new ArrayList<>();
+    PersonProfile profile = new PersonProfile(person);
     String openId = null;
     for (Event e : events) {
       List<Journey<Event>> c = builder.add(e);
@@ -258,6 +282,7 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
       e.journeyId = journeyIdOf(person, c, builder, openId);
       openId = builder.hasOpenJourney() ? e.journeyId : null;
       out.collect(e);
+      profile.addEvent(e);
       engine.process(e, matches::add, t -> {});
     }
     closed.addAll(builder.finish(end));
@@ -266,6 +291,9 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     for (PatternMatch m : matches) {
       if (m.absenceDeadline <= end) {
         confirmed(m, friction, ctx);
+        if ("FRICTION".equals(m.kind)) {
+          profile.friction(m.pattern, m.lastEventTime);
+        }
       }
     }
     for (Journey<Event> j : closed) {
@@ -274,7 +302,11 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
       row.setFrictionCount(n == null ? 0 : n);
       ctx.output(JOURNEYS, row);
       paths(j, ctx);
+      profile.journeyClosed(j.status(), j.conversionValue());
     }
+    profile.journeysStarted(closed.size());
+    profile.asOf = end;
+    ctx.output(PROFILES, profile);
   }
 
   /**
@@ -328,6 +360,8 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     for (Event e : open.get()) {
       builder.add(e);
     }
+    delta = null;
+    boolean openBefore = builder.hasOpenJourney();
     List<PatternMatch> matches = new ArrayList<>();
     List<Journey<Event>> closed = new ArrayList<>();
     List<Event> due = TimeBuckets.take(waiting, timestamp);
@@ -351,6 +385,7 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
         e.journeyId = journeyIdOf(person, c, builder, openId);
         openId = builder.hasOpenJourney() ? e.journeyId : null;
         out.collect(e);
+        delta(person).addEvent(e);
         if (channels.isEmpty() || !channels.get(channels.size() - 1).equals(e.channel())) {
           channels.add(e.channel());
           while (channels.size() > Alert.CONTEXT) {
@@ -398,12 +433,26 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
         ctx.timerService().registerEventTimeTimer(lastTime + gap + delay);
       }
     }
+    boolean openAfter = builder.hasOpenJourney();
+    int closures = 0;
     for (Journey<Event> j : closed) {
       JourneyRow row = JourneyRows.journeyRow(j);
       long at = timing.at(j.endTime() + frictionHorizon);
       TimeBuckets.add(pendingJourneys, at, row);
       ctx.timerService().registerEventTimeTimer(at);
       paths(j, ctx);
+      delta(person).journeyClosed(j.status(), j.conversionValue());
+      if (j.status() == JourneyStatus.OPEN) {
+        openAfter = true; // closed only by the end of input
+      } else {
+        closures++;
+      }
+    }
+    if (openAfter != openBefore || closures > 0) {
+      delta(person).journeysStarted(closures + (openAfter ? 1 : 0) - (openBefore ? 1 : 0));
+    }
+    if (builder.hasOpenJourney() && (!openBefore || closures > 0)) {
+      delta(person).journeyOpen();
     }
     List<JourneyRow> finished = TimeBuckets.take(pendingJourneys, timestamp);
     if (finished != null) {
@@ -421,6 +470,57 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     } else {
       open.clear();
     }
+    profileDelta(timestamp, endOfInput, end, ctx);
+  }
+
+  /** The profile delta of this timer call: the stored one, else a new one. */
+  private PersonProfile delta(String person) throws Exception {
+    if (delta == null) {
+      delta = profileDelta.value();
+      if (delta == null) {
+        delta = new PersonProfile(person);
+      }
+    }
+    return delta;
+  }
+
+  /**
+   * Sends the person's profile delta at the end of its hour (a timer at a whole hour); otherwise
+   * keeps what this call added, with a timer at the end of the hour. When the input ends, every
+   * timer fires at once: the calls then add to one delta, sent by the last timer, at {@link
+   * Long#MAX_VALUE}.
+   */
+  private void profileDelta(long timestamp, boolean endOfInput, Long end, OnTimerContext ctx)
+      throws Exception {
+    boolean send =
+        endOfInput
+            ? timestamp == Long.MAX_VALUE
+            : Math.floorMod(timestamp, PROFILE_INTERVAL_MS) == 0;
+    if (!send) {
+      if (endOfInput && delta == null) {
+        // the end of the hour of a delta kept earlier: it now waits for the last timer
+        delta = profileDelta.value();
+      }
+      if (delta != null) {
+        profileDelta.update(delta);
+        ctx.timerService()
+            .registerEventTimeTimer(endOfInput ? Long.MAX_VALUE : endOfHour(timestamp));
+      }
+      return;
+    }
+    PersonProfile d = delta != null ? delta : profileDelta.value();
+    if (d != null) {
+      d.asOf = endOfInput && end != null ? end : timestamp - delay;
+      ctx.output(PROFILES, d);
+      profileDelta.clear();
+    }
+    delta = null;
+  }
+
+  /** The next whole hour after {@code time}. */
+  static long endOfHour(long time) {
+    long next = time - Math.floorMod(time, PROFILE_INTERVAL_MS) + PROFILE_INTERVAL_MS;
+    return next < time ? Long.MAX_VALUE : next;
   }
 
   private List<String> recentChannels() throws Exception {
@@ -436,6 +536,9 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     if ("FRICTION".equals(m.kind) && m.journeyId != null) {
       Integer n = frictionCounts.get(m.journeyId);
       frictionCounts.put(m.journeyId, n == null ? 1 : n + 1);
+    }
+    if ("FRICTION".equals(m.kind)) {
+      delta(m.personId).friction(m.pattern, m.lastEventTime);
     }
     ctx.output(ALERTS, Alert.of(m, recentChannels()).toJson());
   }

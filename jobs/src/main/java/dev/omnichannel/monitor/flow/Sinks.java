@@ -7,6 +7,7 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.avro.PersonRow;
 import dev.omnichannel.monitor.io.ParquetSinks;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class Sinks {
           IdentityMergeRow::getEventTime,
           mergeParts.get(i));
     }
+    sink(o.persons(), dir, "persons", PersonRow.class, PersonRow::getLastSeen, "");
     sink(o.deadLetters(), dir, "dead_letters", DeadLetterRow.class, deadLetterDate, "");
     if (o.lateEvents() != null) {
       sink(

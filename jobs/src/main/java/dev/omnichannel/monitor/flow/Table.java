@@ -9,6 +9,7 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.avro.JourneyMatchRow;
 import dev.omnichannel.monitor.avro.JourneyRow;
 import dev.omnichannel.monitor.avro.LateEventRow;
+import dev.omnichannel.monitor.avro.PersonRow;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -24,6 +25,7 @@ public enum Table {
   ATTRIBUTION("attribution", AttributionRow.class, true),
   ATTRIBUTION_CHANNEL("attribution_channel", AttributionChannelRow.class, true),
   IDENTITY_MERGES("identity_merges", IdentityMergeRow.class, true),
+  PERSONS("persons", PersonRow.class, true),
   DEAD_LETTERS("dead_letters", DeadLetterRow.class, true),
   LATE_EVENTS("late_events", LateEventRow.class, false);
 

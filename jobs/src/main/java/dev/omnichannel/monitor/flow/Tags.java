@@ -3,6 +3,7 @@ package dev.omnichannel.monitor.flow;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.avro.EventRow;
 import dev.omnichannel.monitor.avro.IdentityMergeRow;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -16,6 +17,14 @@ public final class Tags {
       new OutputTag<>("identity-merges", TypeInformation.of(IdentityMergeRow.class));
   public static final OutputTag<EventRow> EVENTS =
       new OutputTag<>("events", TypeInformation.of(EventRow.class));
+
+  /**
+   * The identity stage's part of the persons' profiles: each person's identities per namespace (its
+   * canonical identity not included) and rejected identity pairs, as {@link PersonProfile} deltas
+   * that add up.
+   */
+  public static final OutputTag<PersonProfile> PERSON_IDENTITIES =
+      new OutputTag<>("person-identities", TypeInformation.of(PersonProfile.class));
 
   public static final OutputTag<JourneyPath> JOURNEY_PATHS =
       new OutputTag<>("journey-paths", TypeInformation.of(JourneyPath.class));

@@ -48,6 +48,26 @@ public final class Namespaces {
   }
 
   /**
+   * The {@link #rank} of the namespace of an identity key {@code namespace:value}, without taking
+   * the namespace out of the key.
+   */
+  public static int rankOfKey(String key) {
+    for (int i = 0; i < PRIORITY.size(); i++) {
+      String ns = PRIORITY.get(i);
+      if (key.length() > ns.length() && key.charAt(ns.length()) == ':' && key.startsWith(ns)) {
+        return i;
+      }
+    }
+    return PRIORITY.size();
+  }
+
+  /** The namespace of an identity key {@code namespace:value}. */
+  public static String namespaceOfKey(String key) {
+    int r = rankOfKey(key);
+    return r < PRIORITY.size() ? PRIORITY.get(r) : key.substring(0, key.indexOf(':'));
+  }
+
+  /**
    * Compares namespaces by priority: known ones in contract order, then others alphabetically.
    * Negative when {@code a} has the higher priority.
    */

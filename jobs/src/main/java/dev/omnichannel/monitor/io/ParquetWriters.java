@@ -157,6 +157,8 @@ public final class ParquetWriters {
           List.of("credited_value"),
           "identity_merges",
           List.of("old_person_id", "new_person_id", "event_id", "event_time"),
+          "persons",
+          List.of("person_id", "first_seen", "last_seen", "lifetime_value", "sentiment_mean"),
           "dead_letters",
           List.of("source", "payload", "event_id", "event_time"));
 

@@ -8,7 +8,9 @@ import dev.omnichannel.monitor.flow.Tags;
 import dev.omnichannel.monitor.flow.TimeBuckets;
 import dev.omnichannel.monitor.identity.LiveGraph;
 import dev.omnichannel.monitor.identity.NamespaceLimits;
+import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.NeverLinkRules;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +37,15 @@ import org.apache.flink.util.OutputTag;
  * = true, {@code linked (<primary> x <other>)}) and per rejected link (accepted = false, the
  * persons of both identities after the link's event, the never_link rule or namespace limit that
  * refused it, counted in {@link Counters#REJECTED_LINKS}); on {@link #DECISIONS} one decision per
- * pair, before the watermark passes the link.
+ * pair, before the watermark passes the link; on {@link Tags#PERSON_IDENTITIES} profile deltas that
+ * add up to each person's identities per namespace (its canonical identity not included) and its
+ * rejected identity pairs: a merge adds the identities that changed person, with the rejected pairs
+ * they were the primary identity of, to the merged person; a rejection adds one pair to the person
+ * of its primary identity (the person its event belongs to).
  *
  * <p>State: the waiting links, bucketed by time, each bucket cleared when applied; the graph's
- * {@code parent}, {@code next} and {@code root} map entries, kept for the life of the job.
+ * {@code parent}, {@code next} and {@code root} map entries, and the number of rejected pairs of
+ * each identity that is the primary of one, kept for the life of the job.
  */
 public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, PersonUpdate> {
   public static final OutputTag<PairDecision> DECISIONS =
@@ -48,6 +55,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
   private final NeverLinkRules neverLink;
   private transient MapState<Long, List<Link>> pending;
   private transient LiveGraph graph;
+  private transient MapState<String, Integer> rejectedPairs;
   private transient LongCounter rejected;
   private transient LongCounter coordinatorLinks;
   private transient LongCounter coordinatorEvents;
@@ -94,6 +102,9 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
                 getRuntimeContext().getMapState(parentsDescriptor()),
                 getRuntimeContext().getMapState(nextsDescriptor()),
                 getRuntimeContext().getMapState(rootsDescriptor())));
+    rejectedPairs =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("rejected-pairs", Types.STRING, Types.INT));
     rejected = getRuntimeContext().getLongCounter(Counters.REJECTED_LINKS);
     coordinatorLinks = getRuntimeContext().getLongCounter(Counters.COORDINATOR_LINKS);
     coordinatorEvents = getRuntimeContext().getLongCounter(Counters.COORDINATOR_EVENTS);
@@ -120,9 +131,16 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
       LiveGraph.Outcome o = graph.link(l.primary, l.other, true);
       switch (o.kind()) {
         case JOINED -> {
+          PersonProfile joined = new PersonProfile(o.newPerson());
           for (String id : o.changed()) {
             out.collect(new PersonUpdate(id, o.newPerson(), l.time, l.eventId));
+            joined.addIdentities(Namespaces.namespaceOfKey(id), 1);
+            Integer pairs = rejectedPairs.get(id);
+            if (pairs != null) {
+              joined.rejectedLinks(pairs);
+            }
           }
+          ctx.output(Tags.PERSON_IDENTITIES, joined);
           ctx.output(
               Tags.IDENTITY_MERGES,
               MergeRows.linked(
@@ -148,6 +166,7 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
               Tags.IDENTITY_MERGES,
               MergeRows.rejected(
                   pp, op, rl.eventId, rl.time, r.namespace(), r.rule(), rl.primary, rl.other));
+          rejectedPair(rl.primary, pp, ctx);
           PairDecision d = new PairDecision(rl.primary, rl.other, false, r.namespace(), pp, op);
           if (r.rule() != null) {
             d.neverLinkA = r.rule().a();
@@ -158,6 +177,15 @@ public class LiveIdentityFunction extends KeyedProcessFunction<Integer, Link, Pe
         rejectedInEvent.clear();
       }
     }
+  }
+
+  /** Counts a rejected pair for its primary {@code identity} and that identity's {@code person}. */
+  private void rejectedPair(String identity, String person, OnTimerContext ctx) throws Exception {
+    Integer n = rejectedPairs.get(identity);
+    rejectedPairs.put(identity, n == null ? 1 : n + 1);
+    PersonProfile d = new PersonProfile(person);
+    d.rejectedLinks(1);
+    ctx.output(Tags.PERSON_IDENTITIES, d);
   }
 
   private record Rejected(Link link, String namespace, NeverLinkRules.Pair rule) {}

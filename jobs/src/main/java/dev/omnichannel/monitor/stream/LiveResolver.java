@@ -59,6 +59,9 @@ public final class LiveResolver implements IdentityResolver {
             .returns(TypeInformation.of(IdentityMergeRow.class))
             .uid("pair-outcome")
             .name("rows for repeated rejected links");
-    return new Resolved(live, List.of(live.getSideOutput(Tags.IDENTITY_MERGES), repeats));
+    return new Resolved(
+        live,
+        List.of(live.getSideOutput(Tags.IDENTITY_MERGES), repeats),
+        live.getSideOutput(Tags.PERSON_IDENTITIES));
   }
 }

@@ -122,6 +122,7 @@ public final class StreamPipeline {
     for (int i = 0; i < o.identityMerges().size(); i++) {
       counts.add(count(o.identityMerges().get(i), TABLE_ROWS + "identity_merges", 1, "_" + i));
     }
+    counts.add(count(o.persons(), TABLE_ROWS + "persons", 1));
     counts.add(count(o.deadLetters(), TABLE_ROWS + "dead_letters", 1));
     counts.add(count(o.lateEvents(), TABLE_ROWS + "late_events", 1));
     counts.add(count(o.stragglers(), TABLE_ROWS + "late_events", 1, "_stragglers"));
@@ -174,7 +175,8 @@ public final class StreamPipeline {
    * How far behind the watermark the partition time of a row this job writes may be (an upper
    * bound): an open journey is closed, and written under its last event, when the watermark passes
    * its last event plus the inactivity gap (or its first plus the maximum duration); a match or
-   * friction is confirmed within its pattern's {@code within}; every event waits the stitch delay
+   * friction is confirmed within its pattern's {@code within}; a person's profile row waits up to
+   * an hour more ({@link PersonFunction#PROFILE_INTERVAL_MS}); every event waits the stitch delay
    * and the allowed lateness first; and the watermark trails the newest event by the
    * out-of-orderness. (Late events and dead letters with an old event time are written whenever
    * they come; {@code late_events} is never replaced by a backfill.)
@@ -189,6 +191,7 @@ public final class StreamPipeline {
       }
     }
     return longest
+        .plus(Duration.ofMillis(PersonFunction.PROFILE_INTERVAL_MS))
         .plus(settings.stitchDelay())
         .plus(settings.allowedLateness())
         .plus(settings.outOfOrderness());

@@ -62,6 +62,8 @@
  *
  * <p><b>Retention.</b> The graph, the pair filter's first-occurrence flags and the rejected pairs'
  * decisions are kept for the life of the job (an expired graph entry would silently un-stitch a
+ * person), and so are the persons' profiles and each identity's count of rejected pairs (an expired
+ * profile would start a returning person's lifetime counts again from zero; one small entry per
  * person); de-duplication ids expire after {@code --dedup-ttl}; every other state is cleared as
  * events are released, journeys close and matches complete.
  */

@@ -394,6 +394,226 @@ class BackfillITCase {
   }
 
   @Test
+  void personsShouldHaveOneRowPerTruePersonWithItsExactTotals() throws Exception {
+    // From the ground truth: per true person its events, journeys by status, conversions and
+    // their value, first and last seen, the last journey's status and its identities.
+    List<String> expected = new ArrayList<>();
+    Map<String, Map<String, Long>> expectedIdentities = new TreeMap<>();
+    Map<String, String> truePersonOf = new HashMap<>();
+    Set<String> identityValues = new HashSet<>();
+    long conversions = 0;
+    for (JsonNode p : truth.get("persons")) {
+      String pid = expectedPersonId(p);
+      truePersonOf.put(p.get("person").asText(), pid);
+      long events = 0;
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      Map<String, Integer> byStatus = new TreeMap<>();
+      double value = 0;
+      String lastStatus = null;
+      for (JsonNode j : p.get("journeys")) {
+        events += j.get("event_count").asLong();
+        first = Math.min(first, j.get("start_ms").asLong());
+        last = Math.max(last, j.get("end_ms").asLong());
+        byStatus.merge(j.get("status").asText(), 1, Integer::sum);
+        JsonNode v = j.get("conversion_value");
+        if (v != null && !v.isNull()) {
+          value += v.asDouble();
+        }
+        lastStatus = j.get("status").asText();
+      }
+      conversions += byStatus.getOrDefault("CONVERTED", 0);
+      expected.add(
+          String.join(
+              "|",
+              pid,
+              String.valueOf(events),
+              String.valueOf(p.get("journeys").size()),
+              String.valueOf(byStatus.getOrDefault("CONVERTED", 0)),
+              String.valueOf(byStatus.getOrDefault("ABANDONED", 0)),
+              "0",
+              String.valueOf(byStatus.getOrDefault("OPEN", 0)),
+              String.format("%.2f", value),
+              String.valueOf(first),
+              String.valueOf(last),
+              lastStatus));
+      List<IdentityKey> keys = new ArrayList<>();
+      for (JsonNode id : p.get("identities")) {
+        IdentityKey k = key(id);
+        keys.add(k);
+        expectedIdentities
+            .computeIfAbsent(pid, x -> new TreeMap<>())
+            .merge(k.namespace(), 1L, Long::sum);
+        identityValues.add(id.get("value").asText());
+        identityValues.add(k.value());
+      }
+      expectedIdentities.get(pid).put("canonical " + Collections.min(keys).namespace(), 1L);
+    }
+    // A shared tablet belongs to its owner (the ground truth lists it for neither customer);
+    // every link of the other customer to it is rejected.
+    Map<String, Long> expectedRejected = new TreeMap<>();
+    for (JsonNode sd : truth.get("shared_devices")) {
+      String owner = truePersonOf.get(sd.get("owner").asText());
+      expectedIdentities.get(owner).merge(sd.get("namespace").asText(), 1L, Long::sum);
+      identityValues.add(sd.get("value").asText());
+      expectedRejected.merge(truePersonOf.get(sd.get("other").asText()), 0L, Long::sum);
+    }
+
+    String persons = table(out4, "persons");
+    List<String> actual = new ArrayList<>();
+    for (List<Object> r :
+        rows(
+            "SELECT person_id, events, journeys, journeys_converted, journeys_abandoned,"
+                + " journeys_truncated, journeys_open, printf('%.2f', lifetime_value),"
+                + " epoch_ms(first_seen), epoch_ms(last_seen), last_journey_status FROM "
+                + persons)) {
+      actual.add(String.join("|", r.stream().map(String::valueOf).toList()));
+    }
+    Collections.sort(expected);
+    Collections.sort(actual);
+    assertThat(actual).hasSize(truth.get("persons").size());
+    assertThat(actual).isEqualTo(expected);
+    assertThat(conversions).isPositive();
+    assertThat(summary4.get("tables").get("persons").asLong())
+        .isEqualTo(truth.get("persons").size());
+    assertThat(summary4.get("accounting").get("balanced").asBoolean()).isTrue();
+    assertThat(scalar("SELECT sum(events) FROM " + persons))
+        .isEqualTo(truth.get("counts").get("accepted_events").asLong());
+
+    // identities per namespace (the canonical one's namespace marked), without a value
+    Map<String, Map<String, Long>> identities = new TreeMap<>();
+    for (List<Object> r :
+        rows(
+            "SELECT person_id, canonical_namespace, identity_count, unnest(map_keys(identities)),"
+                + " unnest(map_values(identities)) FROM "
+                + persons)) {
+      Map<String, Long> m = identities.computeIfAbsent(r.get(0).toString(), x -> new TreeMap<>());
+      m.put(r.get(3).toString(), Long.parseLong(r.get(4).toString()));
+      m.put("canonical " + r.get(1), 1L);
+      m.merge("total", 0L, Long::sum);
+    }
+    for (List<Object> r : rows("SELECT person_id, identity_count FROM " + persons)) {
+      Map<String, Long> m = identities.get(r.get(0).toString());
+      long sum =
+          m.entrySet().stream()
+              .filter(e -> !e.getKey().startsWith("canonical ") && !e.getKey().equals("total"))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      assertThat(Long.parseLong(r.get(1).toString())).as("identity_count").isEqualTo(sum);
+      m.remove("total");
+    }
+    assertThat(identities).isEqualTo(expectedIdentities);
+
+    // rejected links: the distinct pairs of the rejected identity_merges rows of the person's
+    // events, which are exactly the other users of the shared tablets
+    Map<String, Long> rejected = new TreeMap<>();
+    for (List<Object> r :
+        rows("SELECT person_id, rejected_links FROM " + persons + " WHERE rejected_links > 0")) {
+      rejected.put(r.get(0).toString(), Long.parseLong(r.get(1).toString()));
+    }
+    Map<String, Long> fromMerges = new TreeMap<>();
+    for (List<Object> r :
+        rows(
+            "SELECT old_person_id, count(DISTINCT regexp_extract(reason, '\\((.*)\\)$', 1))"
+                + " FROM "
+                + table(out4, "identity_merges")
+                + " WHERE NOT accepted GROUP BY 1")) {
+      fromMerges.put(r.get(0).toString(), Long.parseLong(r.get(1).toString()));
+    }
+    assertThat(rejected).isNotEmpty().isEqualTo(fromMerges);
+    assertThat(rejected.keySet()).isEqualTo(expectedRejected.keySet());
+
+    // the other columns agree with the events and friction tables
+    String events = table(out4, "events");
+    String friction = table(out4, "friction");
+    assertThat(
+            rows(
+                "SELECT person_id, k, v FROM (SELECT person_id,"
+                    + " unnest(map_keys(events_by_channel)) AS k,"
+                    + " unnest(map_values(events_by_channel)) AS v FROM "
+                    + persons
+                    + ") ORDER BY ALL"))
+        .isEqualTo(
+            rows(
+                "SELECT person_id, channel, count(*) FROM "
+                    + events
+                    + " GROUP BY ALL ORDER BY ALL"));
+    assertThat(
+            rows("SELECT person_id, preferred_channel, channels FROM " + persons + " ORDER BY ALL"))
+        .isEqualTo(
+            rows(
+                "SELECT person_id, first(channel ORDER BY n DESC, channel), list(channel ORDER BY"
+                    + " channel) FROM (SELECT person_id, channel, count(*) AS n FROM "
+                    + events
+                    + " GROUP BY ALL) GROUP BY 1 ORDER BY ALL"));
+    assertThat(
+            rows(
+                "SELECT person_id, k, v FROM (SELECT person_id, unnest(map_keys(friction)) AS k,"
+                    + " unnest(map_values(friction)) AS v FROM "
+                    + persons
+                    + ") WHERE v > 0 ORDER BY ALL"))
+        .isNotEmpty()
+        .isEqualTo(
+            rows(
+                "SELECT person_id, friction_type, count(*) FROM "
+                    + friction
+                    + " GROUP BY ALL ORDER BY ALL"));
+    assertThat(
+            scalar(
+                "SELECT count(*) FROM "
+                    + persons
+                    + " p LEFT JOIN (SELECT person_id, count(*) AS n FROM "
+                    + friction
+                    + " GROUP BY 1) f USING (person_id) WHERE p.friction_count <> coalesce(f.n, 0)"))
+        .isZero();
+    assertThat(
+            rows(
+                "SELECT person_id, round(sentiment_mean, 9), sentiment_latest FROM "
+                    + persons
+                    + " WHERE sentiment_mean IS NOT NULL ORDER BY ALL"))
+        .isNotEmpty()
+        .isEqualTo(
+            rows(
+                "SELECT person_id, round(avg(sentiment), 9), last(sentiment ORDER BY event_time,"
+                    + " event_id) FROM "
+                    + events
+                    + " WHERE sentiment IS NOT NULL GROUP BY 1 ORDER BY ALL"));
+    List<List<Object>> open =
+        rows(
+            "SELECT person_id, open_friction_7d FROM "
+                + persons
+                + " WHERE open_friction_7d > 0 ORDER BY ALL");
+    assertThat(open).isNotEmpty();
+    assertThat(open)
+        .isEqualTo(
+            rows(
+                "SELECT p.person_id, count(*) FROM "
+                    + persons
+                    + " p JOIN "
+                    + friction
+                    + " f USING (person_id) LEFT JOIN (SELECT person_id, max(event_time) AS t FROM "
+                    + events
+                    + " WHERE event_type = 'PURCHASE' GROUP BY 1) b USING (person_id)"
+                    + " WHERE f.detected_at > p.last_seen - INTERVAL 7 DAY"
+                    + " AND (b.t IS NULL OR f.detected_at > b.t) GROUP BY 1 ORDER BY ALL"));
+    assertThat(scalar("SELECT count(DISTINCT epoch_ms(updated_at)) FROM " + persons)).isOne();
+    assertThat(scalar("SELECT max(epoch_ms(updated_at)) FROM " + persons))
+        .isEqualTo(truth.get("end_of_input_ms").asLong());
+
+    // never an identity value, raw or pseudonymised
+    int checked = 0;
+    for (List<Object> r : rows("SELECT CAST(p AS VARCHAR) FROM " + persons + " p")) {
+      String row = r.get(0).toString();
+      for (String v : identityValues) {
+        assertThat(row).doesNotContain(v);
+      }
+      checked++;
+    }
+    assertThat(checked).isEqualTo(truth.get("persons").size());
+    assertThat(identityValues).hasSizeGreaterThan(1000);
+  }
+
+  @Test
   void journeyPatternsAndFrictionShouldEqualWhatWasPlantedPerPerson() throws Exception {
     List<String> planted = new ArrayList<>();
     Map<String, long[]> perName = new TreeMap<>();
@@ -478,7 +698,8 @@ class BackfillITCase {
               "friction",
               "identity_merges",
               "journey_matches",
-              "journeys");
+              "journeys",
+              "persons");
     }
   }
 

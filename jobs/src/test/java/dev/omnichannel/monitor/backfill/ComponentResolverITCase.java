@@ -21,11 +21,13 @@ import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents.Ev;
 import dev.omnichannel.monitor.identity.TodayRows;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -71,7 +73,11 @@ class ComponentResolverITCase {
 
   /** What one run gave. */
   record Outcome(
-      Map<String, String> updates, List<String> rows, long rejectedCounter, long linkRecords) {}
+      Map<String, String> updates,
+      List<String> rows,
+      long rejectedCounter,
+      long linkRecords,
+      Map<String, PersonProfile> profiles) {}
 
   static Outcome run(List<Ev> events, IdentityResolver resolver, int parallelism) throws Exception {
     return run(events, List.of(), resolver, parallelism);
@@ -116,6 +122,7 @@ class ComponentResolverITCase {
       merges = merges.union(resolved.merges().get(i));
     }
     CloseableIterator<IdentityMergeRow> rows = merges.collectAsync();
+    CloseableIterator<PersonProfile> deltas = resolved.identities().collectAsync();
     JobExecutionResult result = env.execute("identity resolver p" + parallelism);
     Map<String, String> persons = new HashMap<>();
     while (updates.hasNext()) {
@@ -128,8 +135,13 @@ class ComponentResolverITCase {
       rowList.add(TodayRows.row(rows.next()));
     }
     rowList.sort(null);
+    Map<String, PersonProfile> profiles = new HashMap<>();
+    while (deltas.hasNext()) {
+      PersonProfile d = deltas.next();
+      profiles.computeIfAbsent(d.personId, PersonProfile::new).merge(d);
+    }
     Long rejected = result.getAccumulatorResult(Counters.REJECTED_LINKS);
-    return new Outcome(persons, rowList, rejected == null ? 0 : rejected, links.size());
+    return new Outcome(persons, rowList, rejected == null ? 0 : rejected, links.size(), profiles);
   }
 
   static void assertExact(List<Ev> events, Outcome got) {
@@ -147,6 +159,48 @@ class ComponentResolverITCase {
     assertThat(expected.persons()).containsKeys(got.updates().keySet().toArray(new String[0]));
     assertThat(got.rows()).isEqualTo(expected.rejectedRows());
     assertThat(got.rejectedCounter()).isEqualTo(expected.rejectedRows().size());
+
+    // Profile deltas: per person, its identities but the canonical one, and the distinct
+    // rejected pairs whose primary identity is in it.
+    Map<String, Map<String, Integer>> identities = new TreeMap<>();
+    expected
+        .persons()
+        .forEach(
+            (id, person) -> {
+              if (!PersonIds.personId(IdentityKey.parse(id)).equals(person)) {
+                identities
+                    .computeIfAbsent(person, k -> new TreeMap<>())
+                    .merge(IdentityKey.parse(id).namespace(), 1, Integer::sum);
+              }
+            });
+    Map<String, Integer> rejected = new TreeMap<>();
+    java.util.regex.Pattern pair =
+        java.util.regex.Pattern.compile(" false \\S+ \\((\\S+) x (\\S+)\\)$");
+    java.util.Set<String> pairs = new java.util.HashSet<>();
+    for (String row : expected.rejectedRows()) {
+      java.util.regex.Matcher m = pair.matcher(row);
+      assertThat(m.find()).as(row).isTrue();
+      if (pairs.add(m.group(1) + " " + m.group(2))) {
+        rejected.merge(expected.persons().get(m.group(1)), 1, Integer::sum);
+      }
+    }
+    Map<String, Map<String, Integer>> gotIdentities = new TreeMap<>();
+    Map<String, Integer> gotRejected = new TreeMap<>();
+    got.profiles()
+        .forEach(
+            (person, p) -> {
+              assertThat(p.hasEvents()).isFalse();
+              for (int i = 0; i < p.identityNamespaces.length; i++) {
+                gotIdentities
+                    .computeIfAbsent(person, k -> new TreeMap<>())
+                    .put(p.identityNamespaces[i], p.identityCounts[i]);
+              }
+              if (p.rejectedLinks > 0) {
+                gotRejected.put(person, p.rejectedLinks);
+              }
+            });
+    assertThat(gotIdentities).isEqualTo(identities);
+    assertThat(gotRejected).isEqualTo(rejected);
   }
 
   static int roundsNeeded(List<Ev> events, Fingerprint fp) {

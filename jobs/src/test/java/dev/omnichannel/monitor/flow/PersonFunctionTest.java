@@ -6,11 +6,14 @@ import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.avro.JourneyRow;
+import dev.omnichannel.monitor.avro.PersonRow;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.journey.Journey;
 import dev.omnichannel.monitor.journey.JourneyBuilder;
 import dev.omnichannel.monitor.journey.JourneyConfig;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
+import dev.omnichannel.monitor.profile.PersonProfile;
+import dev.omnichannel.monitor.profile.ProfileRows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The person stage against the batch rules: random timelines fed in shuffled order with watermarks
  * in random steps must give exactly the journeys {@link JourneyBuilder} gives over the sorted
- * timeline, in both timings, and leave no state but the alerts' channel context.
+ * timeline, in both timings, the same profiles (the stream's hourly deltas merged equal the
+ * backfill's one delta), and leave no state but the alerts' channel context.
  */
 class PersonFunctionTest {
   private static final long T0 = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
@@ -69,13 +75,17 @@ class PersonFunctionTest {
                   : r < 95 ? rnd.nextInt(20) * 86_400_000L : 30L * 86_400_000L + rnd.nextInt(3);
       t += rnd.nextInt(10) == 0 ? 0 : step;
       EventType type = rnd.nextInt(12) == 0 ? EventType.PURCHASE : TYPES[rnd.nextInt(TYPES.length)];
-      out.add(
+      Event e =
           event(
               String.format("%s-e%04d", person, rnd.nextInt(10_000)),
               t,
               CHANNELS[rnd.nextInt(CHANNELS.length)],
               type,
-              person));
+              person);
+      if (i % 4 == 1) {
+        e.sentiment = ((i * 37) % 21 - 10) / 10.0;
+      }
+      out.add(e);
     }
     return out;
   }
@@ -176,6 +186,10 @@ class PersonFunctionTest {
       }
     }
     h.processBroadcastElement(maxTime, 0);
+    int beforeEnd =
+        h.getSideOutput(PersonFunction.PROFILES) == null
+            ? 0
+            : h.getSideOutput(PersonFunction.PROFILES).size();
     h.processBroadcastWatermark(Long.MAX_VALUE);
     h.processWatermark(Long.MAX_VALUE);
 
@@ -194,7 +208,27 @@ class PersonFunctionTest {
     assertThat(h.getSideOutput(PersonFunction.PATHS)).hasSize((int) paths);
     assertOnlyAlertContextLeft(h);
     assertThat(h.numEventTimeTimers()).isZero();
+    List<StreamRecord<PersonProfile>> deltas =
+        new ArrayList<>(h.getSideOutput(PersonFunction.PROFILES));
     h.close();
+    // Before the end of input, a person's deltas go out at whole hours, at most one per hour.
+    Map<String, List<Long>> hours = new TreeMap<>();
+    for (StreamRecord<PersonProfile> d : deltas.subList(0, beforeEnd)) {
+      assertThat(d.getTimestamp() % PersonFunction.PROFILE_INTERVAL_MS).isZero();
+      assertThat(d.getValue().asOf).isEqualTo(d.getTimestamp() - DELAY.toMillis());
+      hours.computeIfAbsent(d.getValue().personId, k -> new ArrayList<>()).add(d.getTimestamp());
+    }
+    hours.values().forEach(ts -> assertThat(ts).doesNotHaveDuplicates().isSorted());
+    // ... and at the end of input, one more at most, as of the end of input.
+    List<String> atEnd = new ArrayList<>();
+    for (StreamRecord<PersonProfile> d : deltas.subList(beforeEnd, deltas.size())) {
+      assertThat(d.getValue().asOf).isEqualTo(maxTime);
+      assertThat(d.getTimestamp()).isEqualTo(Long.MAX_VALUE);
+      atEnd.add(d.getValue().personId);
+    }
+    assertThat(atEnd).doesNotHaveDuplicates();
+    Map<String, PersonRow> streamed = profiles(deltas);
+    assertThat(streamed.keySet()).isEqualTo(byPerson.keySet());
 
     // The bounded timing gives the same journeys.
     KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> b = harness(Timing.bounded(null));
@@ -211,11 +245,48 @@ class PersonFunctionTest {
                 .map(r -> describe(r.getValue()))
                 .toList())
         .containsExactlyInAnyOrderElementsOf(expected);
+    // ... and one profile delta per person, which equals the stream's deltas merged
+    List<StreamRecord<PersonProfile>> one =
+        new ArrayList<>(b.getSideOutput(PersonFunction.PROFILES));
+    assertThat(one).hasSize(byPerson.size());
+    Map<String, PersonRow> bounded = profiles(one);
+    assertThat(streamed).hasSameSizeAs(bounded);
+    for (String p : bounded.keySet()) {
+      PersonRow r = bounded.get(p);
+      assertThat(r.getEvents()).isEqualTo(byPerson.get(p).size());
+      List<String> journeys =
+          expectedJourneys(Map.of(p, byPerson.get(p)), maxTime, new HashMap<>());
+      assertThat(r.getJourneys()).isEqualTo(journeys.size());
+      assertThat(r.getJourneysConverted())
+          .isEqualTo((int) journeys.stream().filter(j -> j.contains(" CONVERTED ")).count());
+      assertThat(r.getJourneysOpen())
+          .isEqualTo((int) journeys.stream().filter(j -> j.contains(" OPEN ")).count());
+      assertThat(r.getLifetimeValue()).isEqualTo(10.0 * r.getJourneysConverted());
+      if (r.getSentimentMean() != null) {
+        // doubles summed in another order may differ in the last bits
+        assertThat(streamed.get(p).getSentimentMean())
+            .isCloseTo(r.getSentimentMean(), org.assertj.core.data.Offset.offset(1e-12));
+        streamed.get(p).setSentimentMean(r.getSentimentMean());
+      }
+      assertThat(streamed.get(p)).as(p).isEqualTo(r);
+    }
     HeapKeyedStateBackend<?> backend =
         (HeapKeyedStateBackend<?>) b.getOperator().<Long>getKeyedStateBackend();
     assertThat(backend.numKeyValueStateEntries()).isZero();
     assertThat(b.numEventTimeTimers()).isZero();
     b.close();
+  }
+
+  /** Each person's profile deltas merged, as a row (updated_at left at 0). */
+  private static Map<String, PersonRow> profiles(List<StreamRecord<PersonProfile>> deltas) {
+    Map<String, PersonProfile> merged = new TreeMap<>();
+    for (StreamRecord<PersonProfile> d : deltas) {
+      merged.computeIfAbsent(d.getValue().personId, PersonProfile::new).merge(d.getValue());
+    }
+    List<String> types = ProfileRows.frictionTypes(PatternCatalogue.builtin());
+    Map<String, PersonRow> rows = new TreeMap<>();
+    merged.forEach((p, m) -> rows.put(p, ProfileRows.row(m, types, 0L)));
+    return rows;
   }
 
   /** Every keyed state entry left is the alerts' channel context (expired by its TTL). */
@@ -252,6 +323,62 @@ class PersonFunctionTest {
     assertThat(h.getSideOutput(PersonFunction.JOURNEYS))
         .extracting(r -> r.getValue().getStatus())
         .containsExactly("ABANDONED");
+    // The profile learned the event (its delta went out at the end of its hour) and then the
+    // closing, which goes out at the end of the hour in which the gap passed.
+    assertThat(h.getSideOutput(PersonFunction.PROFILES))
+        .extracting(r -> r.getTimestamp() + " " + r.getValue().events + " " + r.getValue().journeys)
+        .containsExactly((T0 + 3_600_000) + " 1 1");
+    long hour = PersonFunction.endOfHour(gapPassed);
+    h.processBroadcastWatermark(hour);
+    h.processWatermark(hour);
+    assertThat(h.getSideOutput(PersonFunction.PROFILES))
+        .extracting(
+            r ->
+                r.getTimestamp()
+                    + " "
+                    + r.getValue().events
+                    + " "
+                    + r.getValue().journeys
+                    + " "
+                    + r.getValue().abandoned
+                    + " "
+                    + r.getValue().lastJourneyStatus)
+        .containsExactly((T0 + 3_600_000) + " 1 1 0 OPEN", hour + " 0 0 1 ABANDONED");
+    assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+
+  @Test
+  void aDeltaKeptForTheEndOfItsHourShouldGoOutWhenTheInputEndsFirst() throws Exception {
+    // The person's last journey converted: nothing changes at the end of input, yet the delta
+    // kept for the end of the hour must go out when the input ends before that hour.
+    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+        harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
+    String p = person(5);
+    h.processElement(
+        event("e1", T0, Channel.WEB, EventType.PRODUCT_VIEW, p), T0 + DELAY.toMillis());
+    Event buy = event("e2", T0 + 60_000, Channel.WEB, EventType.PURCHASE, p);
+    h.processElement(buy, T0 + 60_000 + DELAY.toMillis());
+    h.processBroadcastElement(T0 + 60_000, 0);
+    h.processBroadcastWatermark(T0 + 30 * 60_000);
+    h.processWatermark(T0 + 30 * 60_000);
+    assertThat(h.getSideOutput(PersonFunction.PROFILES)).isNull();
+    h.processBroadcastWatermark(Long.MAX_VALUE);
+    h.processWatermark(Long.MAX_VALUE);
+    assertThat(h.getSideOutput(PersonFunction.PROFILES))
+        .extracting(
+            r ->
+                r.getTimestamp()
+                    + " "
+                    + r.getValue().events
+                    + " "
+                    + r.getValue().converted
+                    + " "
+                    + r.getValue().lastJourneyStatus
+                    + " "
+                    + r.getValue().asOf)
+        .containsExactly(Long.MAX_VALUE + " 2 1 CONVERTED " + (T0 + 60_000));
+    assertOnlyAlertContextLeft(h);
     assertThat(h.numEventTimeTimers()).isZero();
     h.close();
   }

@@ -268,6 +268,7 @@ class NotebookSqlITCase {
             "channel_handoffs.sql",
             "conversion_by_channel_count.sql",
             "conversion_by_first_channel.sql",
+            "current_profiles.sql",
             "friction_by_type_channel_week.sql",
             "friction_effect_on_conversion.sql",
             "funnel_by_channel.sql",
@@ -664,5 +665,67 @@ class NotebookSqlITCase {
     assertThat(rejected).isNotEmpty();
     assertThat(merges)
         .isEqualTo(Map.of("rejected_merges namespace_limit:customer_id", (long) rejected.size()));
+  }
+
+  @Test
+  void currentProfilesShouldBeThePersonsOfTheGroundTruthMostValuableFirst() {
+    Map<String, String> expected = new TreeMap<>();
+    for (GroundTruth.Person p : truth.persons()) {
+      long events = 0;
+      long converted = 0;
+      double value = 0;
+      for (GroundTruth.Journey j : p.journeys()) {
+        events += j.eventCount();
+        if (j.status().equals("CONVERTED")) {
+          converted++;
+          value += j.conversionValue() == null ? 0 : j.conversionValue();
+        }
+      }
+      expected.put(
+          personId(p),
+          events
+              + " "
+              + p.journeys().size()
+              + " "
+              + converted
+              + " "
+              + String.format("%.2f", value)
+              + " "
+              + p.journeys().get(p.journeys().size() - 1).status());
+    }
+    List<Map<String, Object>> rows = results.get("current_profiles.sql");
+    Map<String, String> found = new TreeMap<>();
+    double previous = Double.MAX_VALUE;
+    for (Map<String, Object> r : rows) {
+      double value = dbl(r, "lifetime_value");
+      assertThat(value).as("most valuable first").isLessThanOrEqualTo(previous);
+      previous = value;
+      found.put(
+          (String) r.get("person_id"),
+          num(r, "events")
+              + " "
+              + num(r, "journeys")
+              + " "
+              + num(r, "journeys_converted")
+              + " "
+              + String.format("%.2f", value)
+              + " "
+              + r.get("last_journey_status"));
+    }
+    String f = "current_profiles.sql";
+    compared(f, "persons", expected.size(), found.size());
+    compared(
+        f,
+        "lifetime value, all persons",
+        String.format(
+            "%.2f",
+            truth.persons().stream()
+                .flatMap(p -> p.journeys().stream())
+                .filter(j -> j.conversionValue() != null)
+                .mapToDouble(GroundTruth.Journey::conversionValue)
+                .sum()),
+        String.format("%.2f", rows.stream().mapToDouble(r -> dbl(r, "lifetime_value")).sum()));
+    assertThat(rows).hasSize(truth.persons().size());
+    assertThat(found).isEqualTo(expected);
   }
 }

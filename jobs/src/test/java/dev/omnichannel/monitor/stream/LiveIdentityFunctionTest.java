@@ -6,17 +6,21 @@ import dev.omnichannel.monitor.avro.IdentityMergeRow;
 import dev.omnichannel.monitor.flow.Link;
 import dev.omnichannel.monitor.flow.PersonUpdate;
 import dev.omnichannel.monitor.flow.Tags;
+import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.LiveGraph;
+import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents;
 import dev.omnichannel.monitor.identity.RandomIdentityEvents.Case;
 import dev.omnichannel.monitor.identity.RejectionReasons;
 import dev.omnichannel.monitor.identity.TodayRows;
+import dev.omnichannel.monitor.profile.PersonProfile;
 import dev.omnichannel.monitor.testing.PropertyCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -32,9 +36,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link LiveIdentityFunction} in a harness against the single-task stream stage's rows ({@link
- * TodayRows#stream}): the same updates, merge rows and first rejections; the graph held only in map
- * entries; nothing waiting at the end. Also on RocksDB with incremental checkpoints, restored from
- * a snapshot mid-way.
+ * TodayRows#stream}): the same updates, merge rows and first rejections; profile deltas that add up
+ * to each person's identities and rejected pairs; the graph held only in map entries; nothing
+ * waiting at the end. Also on RocksDB with incremental checkpoints, restored from a snapshot
+ * mid-way.
  */
 class LiveIdentityFunctionTest {
   private static KeyedOneInputStreamOperatorTestHarness<Integer, Link, PersonUpdate> harness(
@@ -56,6 +61,9 @@ class LiveIdentityFunctionTest {
     final List<String> rows = new ArrayList<>();
     final Map<String, PairDecision> decisions = new HashMap<>();
 
+    /** The profile deltas, merged per person they were sent to. */
+    final Map<String, PersonProfile> profiles = new HashMap<>();
+
     void drain(KeyedOneInputStreamOperatorTestHarness<Integer, Link, PersonUpdate> h) {
       for (PersonUpdate u : h.extractOutputValues()) {
         updates.add(u.identity + ">" + u.personId + "@" + u.time + "(" + u.eventId + ")");
@@ -67,6 +75,13 @@ class LiveIdentityFunctionTest {
           rows.add(TodayRows.row(r.getValue()));
         }
         merges.clear();
+      }
+      var ps = h.getSideOutput(Tags.PERSON_IDENTITIES);
+      if (ps != null) {
+        for (StreamRecord<PersonProfile> r : ps) {
+          profiles.computeIfAbsent(r.getValue().personId, PersonProfile::new).merge(r.getValue());
+        }
+        ps.clear();
       }
       var ds = h.getSideOutput(LiveIdentityFunction.DECISIONS);
       if (ds != null) {
@@ -154,11 +169,59 @@ class LiveIdentityFunctionTest {
                                 + RejectionReasons.of(d.namespace, d.rule(), d.primary, d.other)));
         assertThat(!d.accepted).as("decision %s", d).isEqualTo(rejected);
       }
+      checkProfiles(got.profiles, expected);
       checkState(h, expected.persons(), rocksDb);
       h.close();
     } catch (Exception e) {
       throw new RuntimeException(e);
     }
+  }
+
+  /**
+   * The profile deltas add up, per final person, to its identities per namespace but the canonical
+   * one, and to the rejected pairs whose primary identity is in it.
+   */
+  static void checkProfiles(Map<String, PersonProfile> got, TodayRows.Stream expected) {
+    Map<String, Map<String, Integer>> identities = new TreeMap<>();
+    Map<String, Integer> rejected = new TreeMap<>();
+    expected
+        .persons()
+        .forEach(
+            (id, person) -> {
+              if (!PersonIds.personId(IdentityKey.parse(id)).equals(person)) {
+                identities
+                    .computeIfAbsent(person, k -> new TreeMap<>())
+                    .merge(IdentityKey.parse(id).namespace(), 1, Integer::sum);
+              }
+            });
+    java.util.regex.Pattern pair = java.util.regex.Pattern.compile(" false \\S+ \\((\\S+) x ");
+    for (String row : expected.firstRows()) {
+      java.util.regex.Matcher m = pair.matcher(row);
+      if (m.find()) {
+        rejected.merge(expected.persons().get(m.group(1)), 1, Integer::sum);
+      }
+    }
+    Map<String, Map<String, Integer>> gotIdentities = new TreeMap<>();
+    Map<String, Integer> gotRejected = new TreeMap<>();
+    java.util.Set<String> finalPersons = new java.util.HashSet<>(expected.persons().values());
+    got.forEach(
+        (person, p) -> {
+          if (!finalPersons.contains(person)) {
+            return; // merged away later: its deltas are superseded by the merged person's
+          }
+          for (int i = 0; i < p.identityNamespaces.length; i++) {
+            if (p.identityCounts[i] != 0) {
+              gotIdentities
+                  .computeIfAbsent(person, k -> new TreeMap<>())
+                  .put(p.identityNamespaces[i], p.identityCounts[i]);
+            }
+          }
+          if (p.rejectedLinks != 0) {
+            gotRejected.put(person, p.rejectedLinks);
+          }
+        });
+    assertThat(gotIdentities).isEqualTo(identities);
+    assertThat(gotRejected).isEqualTo(rejected);
   }
 
   /** The graph is map entries only: nothing waits, no timer, and the entries are the graph's. */
@@ -189,9 +252,13 @@ class LiveIdentityFunctionTest {
     assertThat(roots).hasSize((int) multi);
     assertThat(nexts).hasSize(inMulti);
     assertThat(parents).hasSize(inMulti - (int) multi);
+    Map<String, Integer> rejectedPairs =
+        entries(backend, new MapStateDescriptor<>("rejected-pairs", Types.STRING, Types.INT));
     if (!rocksDb) {
-      // one state entry per graph map (the constant key); nothing else holds data
-      assertThat(h.numKeyedStateEntries()).isEqualTo(multi > 0 ? 3 : 0);
+      // one state entry per graph map and one for the rejected pairs (the constant key); nothing
+      // else holds data
+      assertThat(h.numKeyedStateEntries())
+          .isEqualTo((multi > 0 ? 3 : 0) + (rejectedPairs.isEmpty() ? 0 : 1));
     }
     // the persons read from the entries are the expected ones
     LiveGraph.MemoryStore copy = new LiveGraph.MemoryStore();

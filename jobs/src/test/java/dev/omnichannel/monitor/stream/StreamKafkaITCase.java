@@ -170,6 +170,13 @@ class StreamKafkaITCase {
     assertSame("*", "friction");
     assertSame(Duck.comparable("attribution"), "attribution");
     assertSame(Duck.comparable("attribution_channel"), "attribution_channel");
+    // persons: the stream's current profile of each person is the backfill's row
+    List<String> batch =
+        rows("SELECT " + Duck.PROFILE + " FROM " + table(batchOut, "persons") + " ORDER BY ALL");
+    assertThat(batch).hasSize(truth.persons().size());
+    assertThat(
+            rows(Duck.currentProfiles(table(streamOut, "persons"), Duck.PROFILE) + " ORDER BY ALL"))
+        .isEqualTo(batch);
   }
 
   @Test

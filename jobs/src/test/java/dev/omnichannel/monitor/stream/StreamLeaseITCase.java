@@ -132,9 +132,10 @@ class StreamLeaseITCase {
         assertThat(l).as("the running stream's lease").isNotNull();
         assertThat(l.get("watermark").asText()).isEqualTo(watermark.toString());
         Duration horizon = pipeline.horizon();
-        // journeys: the 90-day maximum duration; plus stitch delay, lateness, out-of-orderness
+        // journeys: the 90-day maximum duration; plus the persons table's hourly profile rows,
+        // stitch delay, lateness, out-of-orderness
         assertThat(horizon)
-            .isEqualTo(Duration.ofDays(90).plusMinutes(10).plusHours(1).plusHours(6));
+            .isEqualTo(Duration.ofDays(90).plusHours(1).plusMinutes(10).plusHours(1).plusHours(6));
         LocalDate writesFrom = watermark.minus(horizon).atZone(ZoneOffset.UTC).toLocalDate();
         assertThat(l.get("writes_from").asText()).isEqualTo(writesFrom.toString());
         assertThat(l.get("stale_after_ms").asLong()).isEqualTo(3_600_000L);
