@@ -175,7 +175,7 @@ class ComponentResolverITCase {
             });
     Map<String, Integer> rejected = new TreeMap<>();
     java.util.regex.Pattern pair =
-        java.util.regex.Pattern.compile(" false \\S+ \\((\\S+) x (\\S+)\\)$");
+        java.util.regex.Pattern.compile(" false \\S+ \\((\\S+) x (\\S+)\\)");
     java.util.Set<String> pairs = new java.util.HashSet<>();
     for (String row : expected.rejectedRows()) {
       java.util.regex.Matcher m = pair.matcher(row);
