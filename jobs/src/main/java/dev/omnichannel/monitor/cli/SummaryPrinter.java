@@ -33,10 +33,14 @@ public final class SummaryPrinter {
     if (a.outOfRange > 0) {
       out.printf("  out of range       %,d  (outside --from/--to and its context)%n", a.outOfRange);
     }
+    if (a.suppressed > 0) {
+      out.printf("  suppressed         %,d  (identities of erased persons)%n", a.suppressed);
+    }
     out.printf(
         "  accounting         %s%n",
         a.balanced()
             ? "balanced: input = accepted + duplicates + late + dead letters + out of range"
+                + " + suppressed"
             : "NOT BALANCED");
     out.printf("  persons            %,d%n", s.persons);
     out.printf(

@@ -118,6 +118,7 @@ public class RunSummary {
     "late_events",
     "dead_letters",
     "out_of_range",
+    "suppressed",
     "balanced"
   })
   public static class Accounting {
@@ -130,9 +131,16 @@ public class RunSummary {
     /** Valid records outside the read window of a bounded range (zero without --from/--to). */
     public long outOfRange;
 
-    /** input = accepted + duplicates + late + dead letters + out of range. */
+    /**
+     * Valid records dropped because one of their identities is on the suppression list (erased
+     * persons; zero while nothing was erased).
+     */
+    public long suppressed;
+
+    /** input = accepted + duplicates + late + dead letters + out of range + suppressed. */
     public boolean balanced() {
-      return inputRecords == acceptedEvents + duplicates + lateEvents + deadLetters + outOfRange;
+      return inputRecords
+          == acceptedEvents + duplicates + lateEvents + deadLetters + outOfRange + suppressed;
     }
 
     public boolean isBalanced() {

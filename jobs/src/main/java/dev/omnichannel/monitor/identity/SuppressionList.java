@@ -1,0 +1,184 @@
+package dev.omnichannel.monitor.identity;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The identities of erased persons, which later and replayed runs must drop. The file (by default
+ * {@code <output>/_erasures/suppressed-identities.txt}) holds one line per identity: the lower-case
+ * hex SHA-256 of the UTF-8 identity key {@code namespace:value} (email and phone already
+ * pseudonymised), so not even the pseudonymised identity is kept; lines starting with {@code #} and
+ * blank lines are ignored. It only grows: {@link #add} merges, sorts and replaces the file
+ * atomically. Plain Java; immutable once loaded.
+ */
+public final class SuppressionList implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The file name under {@code <output>/_erasures/}. */
+  public static final String FILE_NAME = "suppressed-identities.txt";
+
+  /** The empty list: nothing erased. */
+  public static final SuppressionList EMPTY = new SuppressionList(Set.of());
+
+  private final Set<String> hashes;
+
+  private SuppressionList(Set<String> hashes) {
+    this.hashes = hashes;
+  }
+
+  /** {@code <output>/_erasures/suppressed-identities.txt}. */
+  public static Path defaultPath(Path output) {
+    return output.resolve("_erasures").resolve(FILE_NAME);
+  }
+
+  /**
+   * Reads a suppression list; a missing file is the empty list.
+   *
+   * @throws IllegalArgumentException naming the file and line when a line is not 64 hex characters
+   * @throws UncheckedIOException when the file exists but cannot be read
+   */
+  public static SuppressionList load(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return EMPTY;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read suppression list " + file + ": " + e, e);
+    }
+    Set<String> hashes = new HashSet<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      if (!isHash(line)) {
+        throw new IllegalArgumentException(
+            "suppression list "
+                + file
+                + " line "
+                + (i + 1)
+                + ": expected 64 lower-case hex characters (SHA-256 of namespace:value), got '"
+                + (line.length() > 80 ? line.substring(0, 80) + "..." : line)
+                + "'");
+      }
+      hashes.add(line);
+    }
+    return hashes.isEmpty() ? EMPTY : new SuppressionList(Set.copyOf(hashes));
+  }
+
+  /** A list holding exactly {@code identityKeys} ({@code namespace:value} each). */
+  public static SuppressionList of(Collection<String> identityKeys) {
+    Set<String> hashes = new HashSet<>();
+    for (String k : identityKeys) {
+      hashes.add(hash(k));
+    }
+    return hashes.isEmpty() ? EMPTY : new SuppressionList(Set.copyOf(hashes));
+  }
+
+  /**
+   * Adds identities to the list in {@code file}, creating it (and its folder) when missing. The
+   * file is rewritten sorted and replaced atomically, so a reader sees the old or the new list.
+   *
+   * @param identityKeys {@code namespace:value} keys
+   * @return how many of them were not on the list yet
+   */
+  public static int add(Path file, Collection<String> identityKeys) throws IOException {
+    Set<String> all = new TreeSet<>(load(file).hashes);
+    int added = 0;
+    for (String k : identityKeys) {
+      if (all.add(hash(k))) {
+        added++;
+      }
+    }
+    if (added == 0 && Files.exists(file)) {
+      return 0;
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    List<String> lines = new ArrayList<>(all.size() + 1);
+    lines.add(
+        "# SHA-256 of namespace:value of each erased identity; written by erase, one per line");
+    lines.addAll(all);
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(tmp, lines, StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return added;
+  }
+
+  /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code identityKey}. */
+  public static String hash(String identityKey) {
+    byte[] digest = SHA256.get().digest(identityKey.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest);
+  }
+
+  /** True when nothing is suppressed (callers skip hashing then). */
+  public boolean isEmpty() {
+    return hashes.isEmpty();
+  }
+
+  /** Number of suppressed identities. */
+  public int size() {
+    return hashes.size();
+  }
+
+  /** True when the identity key {@code namespace:value} is suppressed. */
+  public boolean contains(String identityKey) {
+    return !hashes.isEmpty() && hashes.contains(hash(identityKey));
+  }
+
+  /** True when any of the identity keys is suppressed. */
+  public boolean containsAny(String[] identityKeys) {
+    if (hashes.isEmpty()) {
+      return false;
+    }
+    for (String k : identityKeys) {
+      if (hashes.contains(hash(k))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isHash(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+          });
+}
