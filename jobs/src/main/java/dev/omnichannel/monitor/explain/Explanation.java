@@ -249,20 +249,17 @@ public final class Explanation {
         (ns, n) -> byNs.append(byNs.length() == 0 ? "" : ", ").append(ns).append(' ').append(n));
     b.append(String.format("  %-20s %d: %s%n", "identities", identityCount, byNs));
     b.append("\nIdentities, each with the first link that joined it\n");
-    int w = 0;
     for (IdentityEntry i : identities) {
-      w = Math.max(w, i.identity.length());
-    }
-    for (IdentityEntry i : identities) {
-      String how;
-      if (i.eventId == null) {
-        how = "the only identity";
-      } else {
-        how = "event " + i.eventId + " at " + i.eventTime + ", linked to " + i.linkedThrough;
-      }
-      b.append(
-          String.format(
-              "  %-" + w + "s  %s%s%n", i.identity, i.canonical ? "canonical; " : "", how));
+      String how =
+          i.eventId == null
+              ? "the only identity"
+              : "event " + i.eventId + " at " + i.eventTime + ", linked to " + i.linkedThrough;
+      b.append("  ")
+          .append(i.identity)
+          .append("  ")
+          .append(i.canonical ? "canonical; " : "")
+          .append(how)
+          .append('\n');
     }
     if (!links.isEmpty()) {
       b.append("\nLinks that merged persons, in order (").append(links.size()).append(")\n");
