@@ -67,6 +67,8 @@ class NeverLinkITCase {
   private Map<String, String> mergedPersons;
   private List<String> readmeStep1;
   private List<String> readmeStep2;
+  private String explainBefore;
+  private String explainAfter;
   private JsonNode correctedSummary;
   private Connection duck;
 
@@ -137,6 +139,8 @@ class NeverLinkITCase {
                 + P_MERGED
                 + "' AND len(identities) > 1 ORDER BY event_time, event_id");
 
+    explainBefore = explainAlice();
+
     rules =
         Files.writeString(
             dir.resolve("identity-rules.yaml"),
@@ -146,6 +150,7 @@ class NeverLinkITCase {
               - ["email:alice@example.com", "email:Bob@Example.com"]
             """);
     assertThat(backfill("--identity-rules", rules.toString())).isZero();
+    explainAfter = explainAlice();
     try (Stream<Path> runs = Files.list(out.resolve("_runs"))) {
       List<Path> summaries = runs.sorted().toList();
       assertThat(summaries).hasSize(2);
@@ -154,6 +159,22 @@ class NeverLinkITCase {
 
     streamOut = dir.resolve("stream");
     stream();
+  }
+
+  /** README step 1 and 5: {@code explain} the person of Alice's email. */
+  private String explainAlice() {
+    CliTest.Run r =
+        CliTest.run(
+            "explain",
+            "--output",
+            out.toString(),
+            "--identity",
+            "email=alice@example.com",
+            "--hmac-key-file",
+            key.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    System.out.println(r.out());
+    return r.out();
   }
 
   private int backfill(String... more) {
@@ -260,6 +281,32 @@ class NeverLinkITCase {
             "a2|2026-01-05T11:00Z|['" + ALICE + "', 'device_id:tablet-1']|",
             "b1|2026-01-05T12:00Z|['" + BOB + "', 'cookie_id:cb']|",
             "b2|2026-01-06T09:00Z|['" + BOB + "', 'device_id:tablet-1']|");
+  }
+
+  /** The README's workflow with explain: the merged person before, Alice alone after the rule. */
+  @Test
+  void explainShowsTheWrongMergeAndThenItsCorrection() {
+    assertThat(explainBefore)
+        .startsWith("Person " + P_MERGED + "  (identity " + ALICE + ")\n")
+        .contains(
+            "  identities           5: email 2, device_id 1, cookie_id 2\n",
+            // the link that fused them: Bob's email meets the tablet Alice's person holds
+            "  2026-01-06T09:00:00Z  b2  "
+                + BOB
+                + " x device_id:tablet-1  "
+                + P_ALICE
+                + " -> "
+                + P_MERGED
+                + "\n",
+            "Rejected links (0)\n  none\n");
+    assertThat(explainAfter)
+        .startsWith("Person " + P_ALICE + "  (identity " + ALICE + ")\n")
+        .contains(
+            "  identities           3: email 1, device_id 1, cookie_id 1\n",
+            "Rejected links (1)\n  2026-01-06T09:00:00Z  b2  " + BOB + " x device_id:tablet-1\n",
+            "    refused by never_link (" + BOB + " x device_id:tablet-1) keeps ",
+            "    device_id:tablet-1 stays in " + P_ALICE + "\n")
+        .doesNotContain(BOB + "  event");
   }
 
   @Test
