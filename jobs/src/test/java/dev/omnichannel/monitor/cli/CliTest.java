@@ -37,7 +37,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"demo", "generate", "backfill", "stream", "attribute", "bench"})
+  @CsvSource({"demo", "generate", "backfill", "stream", "attribute", "bench", "explain"})
   void shouldExplainEverySubcommand(String command) {
     Run r = run(command, "--help");
     assertThat(r.code()).isZero();
