@@ -129,6 +129,8 @@ public final class BackfillRunner {
     s.accounting.duplicates = counter(result, Counters.DUPLICATES);
     s.accounting.deadLetters = counter(result, Counters.DEAD_LETTERS);
     s.accounting.outOfRange = counter(result, Counters.OUT_OF_RANGE);
+    s.accounting.suppressed = counter(result, Counters.SUPPRESSED);
+    s.suppressionListIdentities = (long) config.suppressed().size();
     s.accounting.lateEvents = 0;
     s.rejectedLinks = counter(result, Counters.REJECTED_LINKS);
     s.range = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.omnichannel.monitor.identity.IdentityRules;
 import dev.omnichannel.monitor.identity.IdentityRulesException;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
+import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
@@ -166,6 +167,17 @@ public class PipelineOptions {
   private IdentityRules.Parsed identityRules;
 
   @Option(
+      names = "--suppression-list",
+      paramLabel = "FILE",
+      converter = LocalPathConverter.class,
+      description =
+          "The suppression list of erased persons' identities whose events this run drops and counts"
+              + " as suppressed (default: <output>/_erasures/suppressed-identities.txt, when it"
+              + " exists). Stream mode reads it again whenever it changes. See README, 'Suppression"
+              + " list'.")
+  Path suppressionListFile;
+
+  @Option(
       names = "--patterns",
       paramLabel = "FILE",
       description =
@@ -214,6 +226,10 @@ public class PipelineOptions {
     for (Path f : patternFiles) {
       PathChecks.inputFile("--patterns", f);
     }
+    if (suppressionListFile != null) {
+      PathChecks.inputFile("--suppression-list", suppressionListFile);
+      suppressionList(suppressionListFile);
+    }
     journeyConfig();
     validationRules();
     limits();
@@ -253,6 +269,8 @@ public class PipelineOptions {
       byte[] hmacKey,
       String runId) {
     IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
+    Path suppressionFile =
+        suppressionListFile != null ? suppressionListFile : SuppressionList.defaultPath(output);
     return new FlowConfig(
         files,
         output.toAbsolutePath().normalize().toString(),
@@ -267,7 +285,25 @@ public class PipelineOptions {
         patternCatalogue(),
         attributionSettings(),
         attributionWindow(),
-        runId);
+        runId,
+        suppressionFile.toAbsolutePath().normalize().toString(),
+        suppressionList(suppressionFile));
+  }
+
+  /**
+   * The suppression list in {@code file} (empty when the file does not exist); a {@link
+   * UserException} names the file and the line of a malformed one.
+   */
+  SuppressionList suppressionList(Path file) {
+    try {
+      return SuppressionList.load(file);
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      String why = e.getMessage();
+      if (suppressionListFile != null && why.startsWith("suppression list ")) {
+        why = "--suppression-list " + why.substring("suppression list ".length());
+      }
+      throw new UserException(why, e);
+    }
   }
 
   /** The attribution models and parameters; a {@link UserException} names a bad value. */

@@ -391,8 +391,8 @@ public class StreamCommand implements Callable<Integer> {
     if (Files.exists(summary)) {
       RunSummary s = RunSummary.read(summary);
       System.out.printf(
-          "Run %s %s: %,d records in, %,d accepted, %,d duplicates, %,d late, %,d dead letters"
-              + " (%s).%n",
+          "Run %s %s: %,d records in, %,d accepted, %,d duplicates, %,d late, %,d dead letters,"
+              + " %,d suppressed (%s).%n",
           s.runId,
           s.status,
           s.accounting.inputRecords,
@@ -400,6 +400,7 @@ public class StreamCommand implements Callable<Integer> {
           s.accounting.duplicates,
           s.accounting.lateEvents,
           s.accounting.deadLetters,
+          s.accounting.suppressed,
           s.accounting.balanced() ? "balanced" : "NOT BALANCED");
       return s.accounting.balanced() ? 0 : 1;
     }

@@ -46,7 +46,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *    resolver's identity deltas ─────┘
  * </pre>
  *
- * Every event crosses three keyed exchanges (event id, primary identity, person), as a compact
+ * Right after decoding, the events of erased persons (an identity on the suppression list) are
+ * dropped and counted as suppressed ({@link SuppressFunction}; in stream mode {@link
+ * LiveSuppressFunction}, with the list read as it changes by {@link SuppressionPoller} and also
+ * broadcast to the person-keyed operators, which clear the erased persons' state).
+ *
+ * <p>Every event crosses three keyed exchanges (event id, primary identity, person), as a compact
  * {@link Event}; Avro rows are built only for the sinks. Keys are {@code long}s where that is exact
  * or made exact inside the operator ({@link Keys}), so BATCH execution sorts fixed-length keys.
  */
@@ -56,6 +61,9 @@ public final class Flow {
   private final IdentityResolver resolver;
   private final Duration allowedLateness;
   private final WatermarkStrategy<Event> watermarks;
+
+  /** Stream mode: how often the suppression list file is looked at (its time and size). */
+  public static final long SUPPRESSION_POLL_MS = 2_000;
 
   /**
    * @param allowedLateness stream mode: how far behind the watermark an event may still be accepted
@@ -91,6 +99,10 @@ public final class Flow {
    * @param lateEvents null when bounded
    * @param stragglers null when bounded
    * @param alerts null when bounded
+   * @param suppressed stream mode: events dropped by the suppression filter; null when bounded
+   * @param suppressedLater stream mode: accepted events of persons erased while they waited; null
+   *     when bounded
+   * @param suppressionList stream mode: the suppression list each time it grew; null when bounded
    */
   public record Outputs(
       DataStream<RawRecord> raw,
@@ -107,7 +119,10 @@ public final class Flow {
       DataStream<Event> accepted,
       DataStream<Event> duplicates,
       DataStream<String> alerts,
-      DataStream<PersonRow> persons) {
+      DataStream<PersonRow> persons,
+      DataStream<Event> suppressed,
+      DataStream<Event> suppressedLater,
+      DataStream<Signal> suppressionList) {
 
     /** The attribution rows as one stream (tests). */
     public DataStream<AttributionRow> allAttribution() {
@@ -149,14 +164,49 @@ public final class Flow {
             .name("decode, validate, pseudonymise");
     DataStream<DeadLetterRow> deadLetters = decoded.getSideOutput(Tags.DEAD_LETTERS);
 
-    DataStream<Event> admitted = decoded;
+    // Erased persons: their events go no further than this, not even into the identity graph.
+    DataStream<Event> kept;
+    DataStream<Event> suppressed = null;
+    DataStream<Signal> suppressionList = null;
+    if (timing.bounded()) {
+      kept =
+          decoded
+              .process(new SuppressFunction(config.suppressed()))
+              .returns(EventTypeInfo.INSTANCE)
+              .uid("suppress")
+              .name("drop events of erased persons");
+    } else {
+      // The poller's input: the raw stream without its records, for its watermarks and its end.
+      suppressionList =
+          raw.filter(r -> false)
+              .name("watermarks of the input")
+              .global()
+              .transform(
+                  "read the suppression list",
+                  TypeInformation.of(Signal.class),
+                  new SuppressionPoller<RawRecord>(config.suppressionFile(), SUPPRESSION_POLL_MS))
+              .setParallelism(1)
+              .setMaxParallelism(1)
+              .uid("suppression-list")
+              .name("read the suppression list");
+      SingleOutputStreamOperator<Event> live =
+          decoded
+              .connect(suppressionList.broadcast(LiveSuppressFunction.HASHES))
+              .process(new LiveSuppressFunction(config.suppressed()))
+              .returns(EventTypeInfo.INSTANCE)
+              .uid("suppress")
+              .name("drop events of erased persons");
+      suppressed = live.getSideOutput(SuppressFunction.SUPPRESSED);
+      kept = live;
+    }
+
+    DataStream<Event> admitted = kept;
     DataStream<LateEventRow> late = null;
     if (!timing.bounded()) {
       DataStream<Event> timed =
           watermarks == null
-              ? decoded
-              : decoded
-                  .assignTimestampsAndWatermarks(watermarks)
+              ? kept
+              : kept.assignTimestampsAndWatermarks(watermarks)
                   .uid("watermarks")
                   .name("event-time watermarks");
       SingleOutputStreamOperator<Event> onTime =
@@ -189,8 +239,7 @@ public final class Flow {
             .returns(TypeInformation.of(Link.class))
             .name("identity links");
     DataStream<Link> early =
-        decoded
-            .flatMap(new LinksFunction())
+        kept.flatMap(new LinksFunction())
             .returns(TypeInformation.of(Link.class))
             .name("identity links of every record");
     Stitching stitching = stitch(links, early);
@@ -204,11 +253,20 @@ public final class Flow {
             .uid("assign-person")
             .name("assign person");
 
+    DataStream<Signal> signals =
+        largest
+            .map(Signal::largest)
+            .returns(TypeInformation.of(Signal.class))
+            .name("largest event time");
+    if (suppressionList != null) {
+      signals = signals.union(suppressionList);
+    }
+
     boolean dataDriven = config.attribution().anyDataDriven();
     SingleOutputStreamOperator<Event> events =
         stitched
             .keyBy(e -> Event.personKey(e.personId), Types.LONG)
-            .connect(largest.broadcast(Tags.END_OF_INPUT))
+            .connect(signals.broadcast(Tags.END_OF_INPUT, LiveSuppressFunction.HASHES))
             .process(
                 new PersonFunction(
                     config.journey(),
@@ -263,6 +321,7 @@ public final class Flow {
     DataStream<PersonRow> persons =
         profileDeltas
             .keyBy(p -> Event.personKey(p.personId), Types.LONG)
+            .connect(signals.broadcast(LiveSuppressFunction.HASHES))
             .process(new ProfileFunction(timing, ProfileRows.frictionTypes(config.patterns())))
             .returns(TypeInformation.of(PersonRow.class))
             .uid("profile")
@@ -283,7 +342,10 @@ public final class Flow {
         accepted,
         unique.getSideOutput(DedupFunction.DUPLICATES),
         timing.bounded() ? null : events.getSideOutput(PersonFunction.ALERTS),
-        persons);
+        persons,
+        suppressed,
+        timing.bounded() ? null : events.getSideOutput(PersonFunction.SUPPRESSED),
+        suppressionList);
   }
 
   /** The identity stage's results. */

@@ -3,10 +3,12 @@ package dev.omnichannel.monitor.flow;
 import dev.omnichannel.monitor.attribution.AttributionSettings;
 import dev.omnichannel.monitor.attribution.AttributionWindows;
 import dev.omnichannel.monitor.identity.NeverLinkRules;
+import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -31,6 +33,10 @@ import java.util.TreeMap;
  * @param attribution the attribution models and their parameters
  * @param attributionWindow the windows the data-driven models are solved over
  * @param runId id of this run (names the staging folder and the run summary)
+ * @param suppressionFile the suppression list file (absolute): by default {@code
+ *     <output>/_erasures/suppressed-identities.txt}; stream mode reads it as it changes
+ * @param suppressed the suppression list as read when the run was configured (a backfill applies it
+ *     for the whole run)
  */
 public record FlowConfig(
     List<String> inputs,
@@ -46,11 +52,17 @@ public record FlowConfig(
     PatternCatalogue patterns,
     AttributionSettings attribution,
     AttributionWindows.Kind attributionWindow,
-    String runId)
+    String runId,
+    String suppressionFile,
+    SuppressionList suppressed)
     implements Serializable {
 
   public FlowConfig {
     inputs = List.copyOf(inputs);
+    if (suppressionFile == null) {
+      suppressionFile = SuppressionList.defaultPath(Path.of(output)).toString();
+    }
+    suppressed = suppressed == null ? SuppressionList.EMPTY : suppressed;
     namespaceLimits = new TreeMap<>(namespaceLimits);
     neverLink = neverLink == null ? NeverLinkRules.NONE : neverLink;
     if (from != null && to != null && to.isBefore(from)) {
@@ -59,6 +71,62 @@ public record FlowConfig(
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be at least 1, got " + parallelism);
     }
+  }
+
+  /** A configuration with the default suppression list file, not read (nothing suppressed). */
+  public FlowConfig(
+      List<String> inputs,
+      String output,
+      LocalDate from,
+      LocalDate to,
+      int parallelism,
+      byte[] hmacKey,
+      ValidationRules validation,
+      JourneyConfig journey,
+      Map<String, Integer> namespaceLimits,
+      NeverLinkRules neverLink,
+      PatternCatalogue patterns,
+      AttributionSettings attribution,
+      AttributionWindows.Kind attributionWindow,
+      String runId) {
+    this(
+        inputs,
+        output,
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        validation,
+        journey,
+        namespaceLimits,
+        neverLink,
+        patterns,
+        attribution,
+        attributionWindow,
+        runId,
+        null,
+        null);
+  }
+
+  /** This configuration with the suppression list {@code list}, read from {@code file}. */
+  public FlowConfig withSuppression(Path file, SuppressionList list) {
+    return new FlowConfig(
+        inputs,
+        output,
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        validation,
+        journey,
+        namespaceLimits,
+        neverLink,
+        patterns,
+        attribution,
+        attributionWindow,
+        runId,
+        file.toAbsolutePath().normalize().toString(),
+        list);
   }
 
   /** A configuration without never_link rules. */

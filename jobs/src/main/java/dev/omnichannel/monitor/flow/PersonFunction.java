@@ -8,6 +8,7 @@ import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.event.EventRows;
 import dev.omnichannel.monitor.event.EventTypeInfo;
 import dev.omnichannel.monitor.identity.PersonIds;
+import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.journey.Journey;
 import dev.omnichannel.monitor.journey.JourneyBuilder;
 import dev.omnichannel.monitor.journey.JourneyConfig;
@@ -75,8 +76,23 @@ import org.apache.flink.util.OutputTag;
  *       passes the end of the hour (a timer at the hour), or once at the end of input, so a
  *       person's profile changes at most once per hour of (release) time.
  * </ul>
+ *
+ * <p><b>Erasure</b> (event time; a backfill drops the events of erased persons before they get
+ * here). The broadcast side also brings the suppression list each time it grew ({@link
+ * SuppressionPoller}), kept in broadcast state ({@link LiveSuppressFunction#HASHES}). When it
+ * arrives, every key that holds state is visited once ({@code applyToKeyedState} over each state of
+ * this function, the pattern engine's included) and all state of an erased person is cleared: the
+ * person whose key derives from a suppressed identity ({@link SuppressionList#personKeys()}: a
+ * person id is the start of its canonical identity's hash), or whose waiting or open events carry
+ * one. That visit costs a pass over the keys, but only when the list grows (an erasure), never per
+ * event. Timers cannot be deleted from the broadcast side: the erased person's timers still fire,
+ * find its state empty (or its key erased) and emit nothing. Events of an erased person that were
+ * already past the suppression filter when the list changed (waiting for the stitch delay) are
+ * dropped on arrival to {@link #SUPPRESSED}: such an event was counted accepted and is then counted
+ * suppressed instead. So no journey, match, friction, alert, attribution or profile delta of the
+ * person comes out after the list arrived. With an empty list nothing is hashed.
  */
-public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, Long, Event> {
+public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, Signal, Event> {
   public static final OutputTag<JourneyRow> JOURNEYS =
       new OutputTag<>("journeys", TypeInformation.of(JourneyRow.class));
   public static final OutputTag<PatternMatch> MATCHES =
@@ -90,6 +106,9 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
       new OutputTag<>("stragglers", TypeInformation.of(LateEventRow.class));
   public static final OutputTag<PersonProfile> PROFILES =
       new OutputTag<>("profile-deltas", TypeInformation.of(PersonProfile.class));
+
+  /** Event time: events of erased persons that were already accepted when the list changed. */
+  public static final OutputTag<Event> SUPPRESSED = SuppressFunction.SUPPRESSED;
 
   /** Event time: a person's profile delta goes out at most once per this interval (an hour). */
   public static final long PROFILE_INTERVAL_MS = 60 * 60 * 1000L;
@@ -113,6 +132,15 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   private transient MapState<String, Integer> frictionCounts;
   private transient ListState<String> recent;
   private transient ValueState<PersonProfile> profileDelta;
+
+  /** The descriptors of this function's own keyed state (event time). */
+  private transient List<org.apache.flink.api.common.state.StateDescriptor<?, ?>> descriptors;
+
+  /** The suppression list in force; null until read from broadcast state (after a restore). */
+  private transient SuppressionList suppression;
+
+  /** The keys of the persons whose id derives from a suppressed identity. */
+  private transient java.util.Set<Long> erasedKeys;
 
   /** Event time: the profile delta of the current timer call, once read or begun; else null. */
   private transient PersonProfile delta;
@@ -160,39 +188,32 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
               .getListState(new ListStateDescriptor<>("events", EventTypeInfo.INSTANCE));
       return;
     }
-    waiting =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "waiting", Types.LONG, Types.LIST(EventTypeInfo.INSTANCE)));
-    open =
-        getRuntimeContext()
-            .getListState(new ListStateDescriptor<>("open-journey", EventTypeInfo.INSTANCE));
-    pendingMatches =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending-matches",
-                    Types.LONG,
-                    Types.LIST(TypeInformation.of(PatternMatch.class))));
-    pendingJourneys =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending-journeys",
-                    Types.LONG,
-                    Types.LIST(TypeInformation.of(JourneyRow.class))));
-    frictionCounts =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("friction-counts", Types.STRING, Types.INT));
+    MapStateDescriptor<Long, List<Event>> w =
+        new MapStateDescriptor<>("waiting", Types.LONG, Types.LIST(EventTypeInfo.INSTANCE));
+    waiting = getRuntimeContext().getMapState(w);
+    ListStateDescriptor<Event> o =
+        new ListStateDescriptor<>("open-journey", EventTypeInfo.INSTANCE);
+    open = getRuntimeContext().getListState(o);
+    MapStateDescriptor<Long, List<PatternMatch>> pm =
+        new MapStateDescriptor<>(
+            "pending-matches", Types.LONG, Types.LIST(TypeInformation.of(PatternMatch.class)));
+    pendingMatches = getRuntimeContext().getMapState(pm);
+    MapStateDescriptor<Long, List<JourneyRow>> pj =
+        new MapStateDescriptor<>(
+            "pending-journeys", Types.LONG, Types.LIST(TypeInformation.of(JourneyRow.class)));
+    pendingJourneys = getRuntimeContext().getMapState(pj);
+    MapStateDescriptor<String, Integer> fc =
+        new MapStateDescriptor<>("friction-counts", Types.STRING, Types.INT);
+    frictionCounts = getRuntimeContext().getMapState(fc);
     ListStateDescriptor<String> r = new ListStateDescriptor<>("recent-channels", Types.STRING);
     r.enableTimeToLive(StateTtlConfig.newBuilder(alertContext).build());
     recent = getRuntimeContext().getListState(r);
-    profileDelta =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "profile-delta", TypeInformation.of(PersonProfile.class)));
+    ValueStateDescriptor<PersonProfile> pd =
+        new ValueStateDescriptor<>("profile-delta", TypeInformation.of(PersonProfile.class));
+    profileDelta = getRuntimeContext().getState(pd);
+    descriptors = new ArrayList<>(List.of(w, o, pm, pj, fc, r, pd));
+    descriptors.addAll(engine.stateDescriptors());
+    suppression = null;
   }
 
   @Override
@@ -203,9 +224,84 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   }
 
   @Override
-  public void processBroadcastElement(Long largest, Context ctx, Collector<Event> out)
+  public void processBroadcastElement(Signal s, Context ctx, Collector<Event> out)
       throws Exception {
-    Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), largest);
+    if (!s.isSuppression()) {
+      Tags.updateEndOfInput(ctx.getBroadcastState(Tags.END_OF_INPUT), s.largest);
+      return;
+    }
+    if (timing.bounded()) {
+      return; // a backfill's events of erased persons never get here
+    }
+    SuppressionList before = suppression(ctx.getBroadcastState(LiveSuppressFunction.HASHES));
+    SuppressionList now = before.union(SuppressionList.ofHashes(List.of(s.suppressed)));
+    for (String h : s.suppressed) {
+      ctx.getBroadcastState(LiveSuppressFunction.HASHES).put(h, Boolean.TRUE);
+    }
+    if (now.size() == before.size()) {
+      return;
+    }
+    suppression = now;
+    erasedKeys = now.personKeys();
+    for (org.apache.flink.api.common.state.StateDescriptor<?, ?> d : descriptors) {
+      eraseKeysOf(d, ctx);
+    }
+  }
+
+  /** Clears every state of each erased person that holds state {@code d}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void eraseKeysOf(org.apache.flink.api.common.state.StateDescriptor d, Context ctx)
+      throws Exception {
+    ctx.applyToKeyedState(
+        d,
+        (key, state) -> {
+          if (isErased((Long) key)) {
+            clearAll();
+          }
+        });
+  }
+
+  /** The current key (set by the caller) is an erased person. */
+  private boolean isErased(long key) throws Exception {
+    if (erasedKeys.contains(key)) {
+      return true;
+    }
+    for (Event e : open.get()) {
+      if (suppression.containsAny(e.identities)) {
+        return true;
+      }
+    }
+    for (List<Event> bucket : waiting.values()) {
+      for (Event e : bucket) {
+        if (suppression.containsAny(e.identities)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Clears all state of the current key. */
+  private void clearAll() {
+    waiting.clear();
+    open.clear();
+    pendingMatches.clear();
+    pendingJourneys.clear();
+    frictionCounts.clear();
+    recent.clear();
+    profileDelta.clear();
+    engine.clear();
+  }
+
+  /** The suppression list in force, read from broadcast state once after a (re)start. */
+  private SuppressionList suppression(
+      org.apache.flink.api.common.state.ReadOnlyBroadcastState<String, Boolean> state)
+      throws Exception {
+    if (suppression == null) {
+      suppression = LiveSuppressFunction.fromState(state);
+      erasedKeys = suppression.personKeys();
+    }
+    return suppression;
   }
 
   @Override
@@ -213,6 +309,12 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
     if (timing.bounded()) {
       buffer.add(e);
       ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      return;
+    }
+    SuppressionList list = suppression(ctx.getBroadcastState(LiveSuppressFunction.HASHES));
+    if (!list.isEmpty()
+        && (erasedKeys.contains(ctx.getCurrentKey()) || list.containsAny(e.identities))) {
+      ctx.output(SUPPRESSED, e);
       return;
     }
     long at = ctx.timestamp();
@@ -231,9 +333,14 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, L
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
     if (timing.bounded()) {
       onEndOfKey(ctx, out);
-    } else {
-      onWatermark(timestamp, ctx, out);
+      return;
     }
+    SuppressionList list = suppression(ctx.getBroadcastState(LiveSuppressFunction.HASHES));
+    if (!list.isEmpty() && erasedKeys.contains(ctx.getCurrentKey())) {
+      clearAll(); // a timer set before the erasure: nothing comes out
+      return;
+    }
+    onWatermark(timestamp, ctx, out);
   }
 
   /** The end of input in the contract's sense: {@code --to}, else the largest event time. */

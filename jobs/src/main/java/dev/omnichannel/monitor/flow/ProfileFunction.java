@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.avro.PersonRow;
+import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.profile.PersonProfile;
 import dev.omnichannel.monitor.profile.ProfileRows;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -35,12 +36,29 @@ import org.apache.flink.util.Collector;
  *       person, as the identity graph keeps per identity); the deltas waiting for the watermark,
  *       bucketed by time and cleared when merged.
  * </ul>
+ *
+ * <p><b>Erasure</b> (event time). The broadcast side brings the suppression list each time it grew
+ * ({@link SuppressionPoller}; largest-time signals are ignored), kept in broadcast state ({@link
+ * LiveSuppressFunction#HASHES}). When it arrives, every key holding a profile or waiting deltas is
+ * visited once, and both are cleared for each erased person: a key that derives from a suppressed
+ * identity ({@link SuppressionList#personKeys()}; a profile holds no identities, and a person id is
+ * the start of its canonical identity's hash). Deltas of an erased person that arrive later, and
+ * its timers that fire later, find the key erased and write nothing. With an empty list the only
+ * cost is one check per delta and timer.
  */
-public class ProfileFunction extends KeyedProcessFunction<Long, PersonProfile, PersonRow> {
+public class ProfileFunction
+    extends KeyedBroadcastProcessFunction<Long, PersonProfile, Signal, PersonRow> {
   private final Timing timing;
   private final List<String> frictionTypes;
+  private transient ValueStateDescriptor<PersonProfile> profileDescriptor;
+  private transient MapStateDescriptor<Long, List<PersonProfile>> waitingDescriptor;
   private transient ValueState<PersonProfile> profile;
   private transient MapState<Long, List<PersonProfile>> waiting;
+
+  /** The suppression list in force; null until read from broadcast state (after a restore). */
+  private transient SuppressionList suppression;
+
+  private transient java.util.Set<Long> erasedKeys;
 
   /**
    * @param frictionTypes every friction type of the catalogue (each row counts each of them)
@@ -52,27 +70,76 @@ public class ProfileFunction extends KeyedProcessFunction<Long, PersonProfile, P
 
   @Override
   public void open(OpenContext ctx) {
-    profile =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("profile", TypeInformation.of(PersonProfile.class)));
+    profileDescriptor =
+        new ValueStateDescriptor<>("profile", TypeInformation.of(PersonProfile.class));
+    profile = getRuntimeContext().getState(profileDescriptor);
+    suppression = null;
     if (!timing.bounded()) {
-      waiting =
-          getRuntimeContext()
-              .getMapState(
-                  new MapStateDescriptor<>(
-                      "waiting-deltas",
-                      Types.LONG,
-                      Types.LIST(TypeInformation.of(PersonProfile.class))));
+      waitingDescriptor =
+          new MapStateDescriptor<>(
+              "waiting-deltas", Types.LONG, Types.LIST(TypeInformation.of(PersonProfile.class)));
+      waiting = getRuntimeContext().getMapState(waitingDescriptor);
     }
   }
 
   @Override
-  public void processElement(PersonProfile d, Context ctx, Collector<PersonRow> out)
+  public void processBroadcastElement(Signal s, Context ctx, Collector<PersonRow> out)
+      throws Exception {
+    if (!s.isSuppression() || timing.bounded()) {
+      return;
+    }
+    SuppressionList before = suppression(ctx.getBroadcastState(LiveSuppressFunction.HASHES));
+    SuppressionList now = before.union(SuppressionList.ofHashes(List.of(s.suppressed)));
+    for (String h : s.suppressed) {
+      ctx.getBroadcastState(LiveSuppressFunction.HASHES).put(h, Boolean.TRUE);
+    }
+    if (now.size() == before.size()) {
+      return;
+    }
+    suppression = now;
+    erasedKeys = now.personKeys();
+    ctx.applyToKeyedState(profileDescriptor, (key, state) -> eraseIfErased(key));
+    ctx.applyToKeyedState(waitingDescriptor, (key, state) -> eraseIfErased(key));
+  }
+
+  private void eraseIfErased(Long key) {
+    if (erasedKeys.contains(key)) {
+      profile.clear();
+      waiting.clear();
+    }
+  }
+
+  /** The suppression list in force, read from broadcast state once after a (re)start. */
+  private SuppressionList suppression(
+      org.apache.flink.api.common.state.ReadOnlyBroadcastState<String, Boolean> state)
+      throws Exception {
+    if (suppression == null) {
+      suppression = LiveSuppressFunction.fromState(state);
+      erasedKeys = suppression.personKeys();
+    }
+    return suppression;
+  }
+
+  /** The current key is an erased person (event time): its state is cleared. */
+  private boolean erased(ReadOnlyContext ctx) throws Exception {
+    SuppressionList list = suppression(ctx.getBroadcastState(LiveSuppressFunction.HASHES));
+    if (list.isEmpty() || !erasedKeys.contains(ctx.getCurrentKey())) {
+      return false;
+    }
+    profile.clear();
+    waiting.clear();
+    return true;
+  }
+
+  @Override
+  public void processElement(PersonProfile d, ReadOnlyContext ctx, Collector<PersonRow> out)
       throws Exception {
     if (timing.bounded()) {
       merge(d);
       ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE);
+      return;
+    }
+    if (erased(ctx)) {
       return;
     }
     long at =
@@ -102,6 +169,9 @@ public class ProfileFunction extends KeyedProcessFunction<Long, PersonProfile, P
       if (p != null && p.hasEvents()) {
         out.collect(ProfileRows.row(p, frictionTypes, p.asOf));
       }
+      return;
+    }
+    if (erased(ctx)) {
       return;
     }
     List<PersonProfile> due = TimeBuckets.take(waiting, timestamp);

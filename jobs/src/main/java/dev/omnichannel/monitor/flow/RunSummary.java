@@ -28,6 +28,7 @@ import java.util.Map;
   "duration_ms",
   "range",
   "accounting",
+  "suppression_list_identities",
   "tables",
   "persons",
   "journeys_by_status",
@@ -53,6 +54,13 @@ public class RunSummary {
   public long durationMs;
   public Map<String, String> range;
   public Accounting accounting = new Accounting();
+
+  /**
+   * Backfill and stream: how many identities the suppression list in force held (a backfill's as
+   * read at its start; a stream's as of the checkpoint, once the job has applied it everywhere).
+   */
+  public Long suppressionListIdentities;
+
   public Map<String, Long> tables = new LinkedHashMap<>();
   public Long persons;
   public Map<String, Long> journeysByStatus;

@@ -131,6 +131,49 @@ public final class SuppressionList implements Serializable {
     return HexFormat.of().formatHex(digest);
   }
 
+  /** A list of already hashed identities (64 lower-case hex characters each). */
+  public static SuppressionList ofHashes(Collection<String> hashes) {
+    for (String h : hashes) {
+      if (!isHash(h)) {
+        throw new IllegalArgumentException("not a SHA-256 hex hash: '" + h + "'");
+      }
+    }
+    return hashes.isEmpty() ? EMPTY : new SuppressionList(Set.copyOf(hashes));
+  }
+
+  /** The hashes on the list, sorted. */
+  public java.util.SortedSet<String> hashes() {
+    return new TreeSet<>(hashes);
+  }
+
+  /** The identities of this list and of {@code other} (lists only grow). */
+  public SuppressionList union(SuppressionList other) {
+    if (other.hashes.isEmpty() || hashes.containsAll(other.hashes)) {
+      return this;
+    }
+    if (hashes.isEmpty()) {
+      return other;
+    }
+    Set<String> all = new HashSet<>(hashes);
+    all.addAll(other.hashes);
+    return new SuppressionList(Set.copyOf(all));
+  }
+
+  /**
+   * The keys ({@code Event#personKey}) of the persons whose id derives from a suppressed identity:
+   * a person id is {@code "p-"} plus the first 16 hex characters of the SHA-256 of its canonical
+   * identity, which is exactly the start of that identity's hash on this list. Erasing a person
+   * puts all of its identities on the list, its canonical one among them, so its person key is in
+   * this set.
+   */
+  public java.util.Set<Long> personKeys() {
+    Set<Long> keys = new HashSet<>();
+    for (String h : hashes) {
+      keys.add(Long.parseUnsignedLong(h.substring(0, 16), 16));
+    }
+    return keys;
+  }
+
   /** True when nothing is suppressed (callers skip hashing then). */
   public boolean isEmpty() {
     return hashes.isEmpty();

@@ -149,6 +149,22 @@ public final class PatternEngine implements Serializable {
     return true;
   }
 
+  /** Drops every pattern's state of the current key: partial matches and buffered events. */
+  public void clear() {
+    for (Matcher m : matchers) {
+      m.store.clear();
+    }
+  }
+
+  /** The descriptors of every pattern's keyed state (to visit every key that holds some). */
+  public List<org.apache.flink.api.common.state.StateDescriptor<?, ?>> stateDescriptors() {
+    List<org.apache.flink.api.common.state.StateDescriptor<?, ?>> out = new ArrayList<>();
+    for (Matcher m : matchers) {
+      out.addAll(m.store.descriptors());
+    }
+    return out;
+  }
+
   /** Closes the conditions and stops the shared buffers' statistics timer threads. */
   public void close() throws Exception {
     if (matchers == null) {

@@ -28,6 +28,7 @@ public final class PrefixedStateStore implements KeyedStateStore {
   private final String prefix;
   private final Backing backing;
   private final List<State> handedOut = new ArrayList<>();
+  private final List<StateDescriptor<?, ?>> descriptors = new ArrayList<>();
 
   /** Where the renamed states really live: a keyed state store or a function's context. */
   private interface Backing {
@@ -95,28 +96,45 @@ public final class PrefixedStateStore implements KeyedStateStore {
   @Override
   public <T> ValueState<T> getState(ValueStateDescriptor<T> d) {
     requireSerializer(d);
-    return handOut(backing.value(new ValueStateDescriptor<>(name(d.getName()), d.getSerializer())));
+    ValueStateDescriptor<T> renamed =
+        new ValueStateDescriptor<>(name(d.getName()), d.getSerializer());
+    descriptors.add(renamed);
+    return handOut(backing.value(renamed));
   }
 
   @Override
   public <T> ListState<T> getListState(ListStateDescriptor<T> d) {
     requireSerializer(d);
-    return handOut(
-        backing.list(new ListStateDescriptor<>(name(d.getName()), d.getElementSerializer())));
+    ListStateDescriptor<T> renamed =
+        new ListStateDescriptor<>(name(d.getName()), d.getElementSerializer());
+    descriptors.add(renamed);
+    return handOut(backing.list(renamed));
   }
 
   @Override
   public <K, V> MapState<K, V> getMapState(MapStateDescriptor<K, V> d) {
     requireSerializer(d);
-    return handOut(
-        backing.map(
-            new MapStateDescriptor<>(
-                name(d.getName()), d.getKeySerializer(), d.getValueSerializer())));
+    MapStateDescriptor<K, V> renamed =
+        new MapStateDescriptor<>(name(d.getName()), d.getKeySerializer(), d.getValueSerializer());
+    descriptors.add(renamed);
+    return handOut(backing.map(renamed));
   }
 
   private <S extends State> S handOut(S state) {
     handedOut.add(state);
     return state;
+  }
+
+  /** The (renamed) descriptors of the states this store has handed out. */
+  public List<StateDescriptor<?, ?>> descriptors() {
+    return List.copyOf(descriptors);
+  }
+
+  /** Clears, for the current key, every state this store has handed out. */
+  public void clear() {
+    for (State s : handedOut) {
+      s.clear();
+    }
   }
 
   /** True when the current key holds nothing in any state this store has handed out. */

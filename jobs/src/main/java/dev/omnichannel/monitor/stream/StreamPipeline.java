@@ -109,6 +109,15 @@ public final class StreamPipeline {
     counts.add(count(o.duplicates(), Counters.DUPLICATES, 1));
     counts.add(count(o.stragglers(), Counters.LATE_EVENTS + "_stragglers", 1));
     counts.add(count(o.stragglers(), Counters.ACCEPTED_EVENTS + "_stragglers", -1));
+    counts.add(count(o.suppressed(), Counters.SUPPRESSED, 1));
+    // accepted events of persons erased while they waited: suppressed after all
+    counts.add(count(o.suppressedLater(), Counters.SUPPRESSED, 1, "_erased"));
+    counts.add(count(o.suppressedLater(), Counters.ACCEPTED_EVENTS, -1, "_erased"));
+    counts.add(
+        o.suppressionList()
+            .map(s -> new CountDelta(SummaryOperator.SUPPRESSION_LIST, s.suppressed.length))
+            .returns(TypeInformation.of(CountDelta.class))
+            .name("suppression list size"));
     counts.add(count(o.events(), TABLE_ROWS + "events", 1));
     counts.add(count(o.journeys(), TABLE_ROWS + "journeys", 1));
     counts.add(count(o.journeyMatches(), TABLE_ROWS + "journey_matches", 1));

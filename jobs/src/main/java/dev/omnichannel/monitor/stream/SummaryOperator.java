@@ -29,11 +29,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * Keeps the stream run's accounting and writes the run summary. Runs with parallelism 1. In: {@link
  * CountDelta}s from the {@link CountingOperator}s. Out: nothing; writes {@code
  * <output>/_runs/<run_id>.json} each time a checkpoint completes (with the totals as of that
- * checkpoint, for which {@code input = accepted + duplicates + late + dead letters} holds exactly)
- * and when a bounded input ends, including the rows written per table. With each completed
- * checkpoint it also refreshes the job's lease on the days it may still write ({@link
- * OutputClaims}), and removes it when a bounded input ends. State: the totals (operator state,
- * restored after a failure, so the books carry over across restarts and savepoints).
+ * checkpoint, for which {@code input = accepted + duplicates + late + dead letters + suppressed}
+ * holds exactly, and the size of the suppression list every operator had applied by then) and when
+ * a bounded input ends, including the rows written per table. With each completed checkpoint it
+ * also refreshes the job's lease on the days it may still write ({@link OutputClaims}), and removes
+ * it when a bounded input ends. State: the totals (operator state, restored after a failure, so the
+ * books carry over across restarts and savepoints).
  */
 public class SummaryOperator extends AbstractStreamOperator<Void>
     implements OneInputStreamOperator<CountDelta, Void> {
@@ -71,8 +72,16 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
 
   @Override
   public void processElement(StreamRecord<CountDelta> r) {
+    if (r.getValue().counter.equals(SUPPRESSION_LIST)) {
+      // a level, not a count: the list only grows, and a restart reports it again
+      totals.merge(SUPPRESSION_LIST, r.getValue().delta, Math::max);
+      return;
+    }
     totals.merge(r.getValue().counter, r.getValue().delta, Long::sum);
   }
+
+  /** The size of the suppression list in force (a level: the largest reported is kept). */
+  static final String SUPPRESSION_LIST = "suppression_list_identities";
 
   @Override
   public void snapshotState(StateSnapshotContext ctx) throws Exception {
@@ -148,6 +157,8 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     s.accounting.duplicates = counts.getOrDefault(Counters.DUPLICATES, 0L);
     s.accounting.lateEvents = counts.getOrDefault(Counters.LATE_EVENTS, 0L);
     s.accounting.deadLetters = counts.getOrDefault(Counters.DEAD_LETTERS, 0L);
+    s.accounting.suppressed = counts.getOrDefault(Counters.SUPPRESSED, 0L);
+    s.suppressionListIdentities = counts.getOrDefault(SUPPRESSION_LIST, 0L);
     for (String table : Table.allTables()) {
       s.tables.put(table, 0L);
     }

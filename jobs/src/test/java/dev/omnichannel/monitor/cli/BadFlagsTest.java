@@ -324,6 +324,8 @@ class BadFlagsTest {
       case "expire --output" -> List.of(aDir.toString()); // a directory that holds no output
       case "backfill --identity-rules", "stream --identity-rules" ->
           List.of(badRules.toString(), plain.toString());
+      // a file that is not a suppression list: the error names the file and the line
+      case "backfill --suppression-list", "stream --suppression-list" -> List.of(plain.toString());
       case "backfill --namespace-limit", "stream --namespace-limit" ->
           List.of("cookie_id=0", "cookie_id=lots", "cookie_id=" + HUGE, "cookie_id=");
       case "backfill --pattern-param", "stream --pattern-param" ->

@@ -161,7 +161,7 @@ class FlowOperatorsTest {
 
   @Test
   void shouldCloseJourneysAtTheBroadcastEndOfInputAndTagEvents() throws Exception {
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
             new PersonFunction(
                 JourneyConfig.defaults(),
@@ -172,11 +172,12 @@ class FlowOperatorsTest {
                 Duration.ofDays(1)),
             e -> Event.personKey(e.personId),
             Types.LONG,
-            Tags.END_OF_INPUT);
+            Tags.END_OF_INPUT,
+            LiveSuppressFunction.HASHES);
     String p1 = "p-0000000000000001";
     String p2 = "p-0000000000000002";
     long late = T0 + Duration.ofDays(40).toMillis();
-    h.processBroadcastElement(late, 0);
+    h.processBroadcastElement(Signal.largest(late), 0);
     Event purchase = event("e2", T0 + 60_000, EventType.PURCHASE, "cookie_id:c1");
     purchase.value = 25.0;
     for (Event e :

@@ -114,10 +114,14 @@ class PersonFunctionTest {
         Duration.ofDays(1));
   }
 
-  private static KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> harness(Timing timing)
-      throws Exception {
+  private static KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> harness(
+      Timing timing) throws Exception {
     return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        function(timing), e -> Event.personKey(e.personId), Types.LONG, Tags.END_OF_INPUT);
+        function(timing),
+        e -> Event.personKey(e.personId),
+        Types.LONG,
+        Tags.END_OF_INPUT,
+        LiveSuppressFunction.HASHES);
   }
 
   /** Journeys by the batch rules over each sorted timeline, closed at {@code end}. */
@@ -162,7 +166,7 @@ class PersonFunctionTest {
     Map<String, String> expectedJourneyOf = new HashMap<>();
     List<String> expected = expectedJourneys(byPerson, maxTime, expectedJourneyOf);
 
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h =
         harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
     // Arrival: roughly in release order, with local shuffles; the watermark trails behind.
     all.sort((a, b) -> Long.compare(a.eventTime, b.eventTime));
@@ -185,7 +189,7 @@ class PersonFunctionTest {
         }
       }
     }
-    h.processBroadcastElement(maxTime, 0);
+    h.processBroadcastElement(Signal.largest(maxTime), 0);
     int beforeEnd =
         h.getSideOutput(PersonFunction.PROFILES) == null
             ? 0
@@ -231,8 +235,8 @@ class PersonFunctionTest {
     assertThat(streamed.keySet()).isEqualTo(byPerson.keySet());
 
     // The bounded timing gives the same journeys.
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> b = harness(Timing.bounded(null));
-    b.processBroadcastElement(maxTime, 0);
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> b = harness(Timing.bounded(null));
+    b.processBroadcastElement(Signal.largest(maxTime), 0);
     List<Event> shuffled = new ArrayList<>(all);
     Collections.shuffle(shuffled, rnd);
     for (Event e : shuffled) {
@@ -291,7 +295,7 @@ class PersonFunctionTest {
 
   /** Every keyed state entry left is the alerts' channel context (expired by its TTL). */
   private static void assertOnlyAlertContextLeft(
-      KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h) {
+      KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h) {
     HeapKeyedStateBackend<?> backend =
         (HeapKeyedStateBackend<?>) h.getOperator().<Long>getKeyedStateBackend();
     assertThat((long) backend.numKeyValueStateEntries())
@@ -305,7 +309,7 @@ class PersonFunctionTest {
   void shouldCloseAbandonedJourneysWhenTheWatermarkPassesTheGapWithoutEndingTheInput()
       throws Exception {
     JourneyConfig cfg = JourneyConfig.defaults();
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h =
         harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
     Event e = event("e1", T0, Channel.WEB, EventType.PAGE_VIEW, person(9));
     h.processElement(e, T0 + DELAY.toMillis());
@@ -352,14 +356,14 @@ class PersonFunctionTest {
   void aDeltaKeptForTheEndOfItsHourShouldGoOutWhenTheInputEndsFirst() throws Exception {
     // The person's last journey converted: nothing changes at the end of input, yet the delta
     // kept for the end of the hour must go out when the input ends before that hour.
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h =
         harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
     String p = person(5);
     h.processElement(
         event("e1", T0, Channel.WEB, EventType.PRODUCT_VIEW, p), T0 + DELAY.toMillis());
     Event buy = event("e2", T0 + 60_000, Channel.WEB, EventType.PURCHASE, p);
     h.processElement(buy, T0 + 60_000 + DELAY.toMillis());
-    h.processBroadcastElement(T0 + 60_000, 0);
+    h.processBroadcastElement(Signal.largest(T0 + 60_000), 0);
     h.processBroadcastWatermark(T0 + 30 * 60_000);
     h.processWatermark(T0 + 30 * 60_000);
     assertThat(h.getSideOutput(PersonFunction.PROFILES)).isNull();
@@ -385,7 +389,7 @@ class PersonFunctionTest {
 
   @Test
   void shouldSendStragglersBehindTheWatermarkToLateEvents() throws Exception {
-    KeyedBroadcastOperatorTestHarness<Long, Event, Long, Event> h =
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h =
         harness(Timing.eventTime(DELAY, Duration.ofDays(1)));
     h.processElement(event("e1", T0, Channel.WEB, EventType.PAGE_VIEW, person(1)), T0);
     h.processBroadcastWatermark(T0 + 5_000);

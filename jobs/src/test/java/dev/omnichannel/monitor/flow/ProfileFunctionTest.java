@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +33,17 @@ class ProfileFunctionTest {
   private static final String B = "p-000000000000000b";
   private static final List<String> TYPES = List.of("CART_ABANDONED");
 
-  private static KeyedOneInputStreamOperatorTestHarness<Long, PersonProfile, PersonRow> harness(
+  private static KeyedBroadcastOperatorTestHarness<Long, PersonProfile, Signal, PersonRow> harness(
       Timing timing) throws Exception {
-    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new ProfileFunction(timing, TYPES), p -> Event.personKey(p.personId), Types.LONG);
+    KeyedBroadcastOperatorTestHarness<Long, PersonProfile, Signal, PersonRow> h =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new ProfileFunction(timing, TYPES),
+            p -> Event.personKey(p.personId),
+            Types.LONG,
+            LiveSuppressFunction.HASHES);
+    // the broadcast side (suppression lists) holds no watermark back
+    h.processBroadcastWatermark(Long.MAX_VALUE);
+    return h;
   }
 
   /**
@@ -86,7 +93,7 @@ class ProfileFunctionTest {
 
   @Test
   void shouldWriteOneRowPerPersonWithEventsWhenItsInputEnds() throws Exception {
-    KeyedOneInputStreamOperatorTestHarness<Long, PersonProfile, PersonRow> h =
+    KeyedBroadcastOperatorTestHarness<Long, PersonProfile, Signal, PersonRow> h =
         harness(Timing.bounded(null));
     long end = T0 + 5 * HOUR;
     PersonProfile a = activity(A, T0, end);
@@ -125,7 +132,7 @@ class ProfileFunctionTest {
   @Test
   void shouldMergeDeltasInEventTimeOrderAndWriteARowPerChangedHour() throws Exception {
     Timing timing = Timing.eventTime(DELAY, Duration.ofDays(1));
-    KeyedOneInputStreamOperatorTestHarness<Long, PersonProfile, PersonRow> h = harness(timing);
+    KeyedBroadcastOperatorTestHarness<Long, PersonProfile, Signal, PersonRow> h = harness(timing);
     long d = DELAY.toMillis();
     // The identity stage runs ahead: a link at T0 + 5 min concerns events released at
     // T0 + 15 min, so its delta is merged at the end of that hour, with the person stage's.
@@ -177,7 +184,7 @@ class ProfileFunctionTest {
   @Test
   void updatedAtShouldStrictlyIncreaseBetweenAPersonsRows() throws Exception {
     Timing timing = Timing.eventTime(DELAY, Duration.ofDays(1));
-    KeyedOneInputStreamOperatorTestHarness<Long, PersonProfile, PersonRow> h = harness(timing);
+    KeyedBroadcastOperatorTestHarness<Long, PersonProfile, Signal, PersonRow> h = harness(timing);
     long end = T0 + 3 * HOUR;
     // At the end of input each person-stage call sends its delta as of the end of input; an
     // identity-only hour after them (as of 00:50) still comes after them.
