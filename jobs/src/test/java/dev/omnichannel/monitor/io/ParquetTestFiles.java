@@ -20,7 +20,7 @@ import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 
 /** Writing rows with the job's Parquet writers, and looking into the files, in tests. */
-final class ParquetTestFiles {
+public final class ParquetTestFiles {
   /**
    * Parquet's own Avro writer of Avro-specific {@code type} rows with {@code settings}: the
    * reference the job's field-by-field writers are compared with.
@@ -42,7 +42,8 @@ final class ParquetTestFiles {
   private ParquetTestFiles() {}
 
   /** Writes {@code rows} to {@code file} with {@code writer}, as the sink's writer factory does. */
-  static <T> void write(Path file, ParquetBuilder<T> writer, List<T> rows) throws IOException {
+  public static <T> void write(Path file, ParquetBuilder<T> writer, List<T> rows)
+      throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     try (ParquetWriter<T> w = writer.createWriter(new LocalOutputFile(file))) {
       for (T r : rows) {
