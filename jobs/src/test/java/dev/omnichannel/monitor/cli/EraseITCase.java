@@ -56,7 +56,7 @@ class EraseITCase {
   private static final String KEY = "erase-itcase-hmac-key-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final LocalDate START = LocalDate.of(2026, 3, 1);
-  private static final int DAYS = 8;
+  private static final int DAYS = 14;
 
   /** Values that need no quoting in SQL nor escaping in a regular expression. */
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_:-]+");
@@ -433,7 +433,7 @@ class EraseITCase {
             .map(GroundTruth.SharedDevice::owner)
             .collect(Collectors.toSet());
     for (GroundTruth.Person p : truth.persons()) {
-      if (customerId(p) == null || p.identities().size() < 3 || email(p) == null) {
+      if (customerId(p) == null || p.identities().size() < 3) {
         continue;
       }
       Subject s = subject(p);
@@ -444,7 +444,7 @@ class EraseITCase {
                   + " WHERE person_id = '"
                   + s.personId()
                   + "'");
-      long[] score = {deadLettersOf(s), owners.contains(p.person()) ? 1 : 0, events};
+      long[] score = {deadLettersOf(s) > 0 ? 1 : 0, owners.contains(p.person()) ? 1 : 0, events};
       if (bestScore == null || compare(score, bestScore) > 0) {
         best = s;
         bestScore = score;
@@ -534,11 +534,22 @@ class EraseITCase {
     }
     assertThat(suppressed()).isEqualTo(hashes(List.of(first)));
 
-    // 5. a requests file: one person by email (raw, pseudonymised by erase), one by person id
+    // 5. a requests file: one person by email (raw, pseudonymised by erase), and by person id the
+    // owner of a shared device, whose device other persons' events carry (rejected links)
+    GroundTruth.SharedDevice shared =
+        truth.sharedDevices().stream()
+            .filter(
+                d -> !d.rejectedEventIds().isEmpty() && !d.owner().equals(first.person().person()))
+            .findFirst()
+            .orElseThrow();
+    Subject owner = subject(truth.person(shared.owner()));
     List<Subject> others = new ArrayList<>();
     for (GroundTruth.Person p : truth.persons()) {
       Subject s = subject(p);
-      if (s.personId().equals(first.personId()) || customerId(p) == null || email(p) == null) {
+      if (s.personId().equals(first.personId())
+          || s.personId().equals(owner.personId())
+          || customerId(p) == null
+          || email(p) == null) {
         continue;
       }
       if (count(
@@ -549,11 +560,10 @@ class EraseITCase {
                   + "'")
           >= 5) {
         others.add(s);
-      }
-      if (others.size() == 2) {
         break;
       }
     }
+    others.add(owner);
     assertThat(others).hasSize(2);
     Path requests =
         Files.writeString(
@@ -580,6 +590,11 @@ class EraseITCase {
     }
     assertThat(d2.get("persons").get(0).asText()).isEqualTo(others.get(0).personId());
     assertThat(d3.get("persons").get(0).asText()).isEqualTo(others.get(1).personId());
+    assertThat(changes2.get("events")[1])
+        .as("other persons' events that carried the owner's shared device")
+        .isEqualTo(shared.rejectedEventIds().size());
+    assertThat(d3.get("rows_redacted").get("events").asLong())
+        .isEqualTo(shared.rejectedEventIds().size());
     List<Subject> all = List.of(first, others.get(0), others.get(1));
     assertThat(suppressed()).isEqualTo(hashes(all));
 
