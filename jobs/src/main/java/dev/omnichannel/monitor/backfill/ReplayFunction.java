@@ -31,14 +31,16 @@ import org.apache.flink.util.OutputTag;
  * by the component's label. In: (label, link) for every link occurrence of the component. Out, at
  * the end of the key (one timer at {@link Long#MAX_VALUE}): a {@link PersonUpdate} at time {@link
  * Long#MIN_VALUE} for each identity whose final person is not its own; on {@link #MERGES} one row
- * per rejected link occurrence (accepted = false, the final persons of both identities, counted in
- * {@link Counters#REJECTED_LINKS}); on {@link Tags#PERSON_IDENTITIES} one profile delta per person
- * of the component: its identities per namespace other than its canonical identity, and the
- * distinct rejected identity pairs whose primary identity (that of the events the links came from)
- * is in it. The guards (never_link rules, then namespace limits) are applied here, in the ordered
- * replay, never while the components are found: a component of the unguarded link graph holds every
- * link that could interact, so the result does not depend on parallelism. State: the component's
- * links, cleared at the end of the key.
+ * per accepted link that merged two persons (accepted = true, the person ids as of that link: the
+ * evidence {@code explain} reads) and one per rejected link occurrence (accepted = false, the final
+ * persons of both identities, counted in {@link Counters#REJECTED_LINKS}); on {@link
+ * Tags#PERSON_IDENTITIES} one profile delta per person of the component: its identities per
+ * namespace other than its canonical identity, and the distinct rejected identity pairs whose
+ * primary identity (that of the events the links came from) is in it. The guards (never_link rules,
+ * then namespace limits) are applied here, in the ordered replay, never while the components are
+ * found: a component of the unguarded link graph holds every link that could interact, so the
+ * result does not depend on parallelism. State: the component's links, cleared at the end of the
+ * key.
  */
 public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link>, PersonUpdate> {
   public static final OutputTag<IdentityMergeRow> MERGES = Tags.IDENTITY_MERGES;
@@ -87,11 +89,23 @@ public class ReplayFunction extends KeyedProcessFunction<Long, Tuple2<Long, Link
     all.sort(Link::compare);
     IdentityGraph graph = new IdentityGraph(limits, neverLink);
     List<IdentityKey> pair = new ArrayList<>(2);
+    List<IdentityGraph.Merge> merges = new ArrayList<>();
     for (Link l : all) {
       pair.clear();
       pair.add(IdentityKey.parse(l.primary));
       pair.add(IdentityKey.parse(l.other));
-      graph.addEvent(l.eventId, l.time, pair);
+      graph.addEventRecordingMerges(l.eventId, l.time, pair, merges);
+    }
+    for (IdentityGraph.Merge m : merges) {
+      ctx.output(
+          MERGES,
+          MergeRows.linked(
+              m.oldPersonId(),
+              m.newPersonId(),
+              m.eventId(),
+              m.eventTime(),
+              m.primary().toString(),
+              m.other().toString()));
     }
     Map<String, PersonProfile> profiles = new LinkedHashMap<>();
     for (Map.Entry<IdentityKey, String> e : graph.assignments().entrySet()) {

@@ -37,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       BackfillCommand.class,
       StreamCommand.class,
       ExpireCommand.class,
+      ExplainCommand.class,
       EraseCommand.class,
       BenchCommand.class,
       AttributeCommand.class,

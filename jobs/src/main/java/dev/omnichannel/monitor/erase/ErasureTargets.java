@@ -1,6 +1,8 @@
 package dev.omnichannel.monitor.erase;
 
+import dev.omnichannel.monitor.explain.IdentityEvidence;
 import dev.omnichannel.monitor.identity.IdentityKey;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +34,8 @@ public record ErasureTargets(
   }
 
   /** Resolves {@code request} with {@code evidence}. */
-  public static ErasureTargets resolve(ErasureRequest request, IdentityEvidence evidence) {
+  public static ErasureTargets resolve(ErasureRequest request, IdentityEvidence evidence)
+      throws IOException {
     SortedSet<String> persons = new TreeSet<>(request.persons());
     SortedSet<IdentityKey> identities = new TreeSet<>(request.identities());
     int unknownIdentities = 0;

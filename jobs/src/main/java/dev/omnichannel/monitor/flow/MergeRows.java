@@ -46,10 +46,15 @@ public final class MergeRows {
         .setEventTime(Instant.ofEpochMilli(time))
         .setAccepted(false)
         .setReason(RejectionReasons.of(namespace, rule, primary, other))
+        .setPrimaryIdentity(primary)
+        .setOtherIdentity(other)
         .build();
   }
 
-  /** An applied merge (accepted = true, stream mode): {@code linked (<primary> x <other>)}. */
+  /**
+   * An applied merge (accepted = true): person {@code oldPerson} joined {@code newPerson} through
+   * the link; the reason is {@code linked (<primary> x <other>)}.
+   */
   public static IdentityMergeRow linked(
       String oldPerson, String newPerson, String eventId, long time, String primary, String other) {
     return IdentityMergeRow.newBuilder()
@@ -59,6 +64,8 @@ public final class MergeRows {
         .setEventTime(Instant.ofEpochMilli(time))
         .setAccepted(true)
         .setReason("linked (" + primary + " x " + other + ")")
+        .setPrimaryIdentity(primary)
+        .setOtherIdentity(other)
         .build();
   }
 }

@@ -133,12 +133,33 @@ public final class IdentityGraph implements Serializable {
     return merges;
   }
 
+  /**
+   * Applies one event's links, like {@link #addEvent} (in the same enforced order), and adds to
+   * {@code out} every accepted link that merged two persons, with {@link Merge#changed()} left
+   * empty: the evidence rows of a backfill, at no cost per identity of the merged persons.
+   */
+  public void addEventRecordingMerges(
+      String eventId, long eventTime, Collection<IdentityKey> identities, List<Merge> out) {
+    Objects.requireNonNull(out, "out");
+    applyChecked(eventId, eventTime, identities, out, true, false);
+  }
+
   private void apply(
       String eventId,
       long eventTime,
       Collection<IdentityKey> identities,
       List<Merge> out,
       boolean checkOrder) {
+    applyChecked(eventId, eventTime, identities, out, checkOrder, true);
+  }
+
+  private void applyChecked(
+      String eventId,
+      long eventTime,
+      Collection<IdentityKey> identities,
+      List<Merge> out,
+      boolean checkOrder,
+      boolean withChanged) {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(identities, "identities");
     if (identities.isEmpty()) {
@@ -167,7 +188,7 @@ public final class IdentityGraph implements Serializable {
     int primary = register(ids[0]);
     for (int i = 1; i < ids.length; i++) {
       int other = register(ids[i]);
-      link(eventId, eventTime, primary, other, out);
+      link(eventId, eventTime, primary, other, out, withChanged);
     }
   }
 
@@ -275,7 +296,13 @@ public final class IdentityGraph implements Serializable {
     return i;
   }
 
-  private void link(String eventId, long eventTime, int primary, int other, List<Merge> out) {
+  private void link(
+      String eventId,
+      long eventTime,
+      int primary,
+      int other,
+      List<Merge> out,
+      boolean withChanged) {
     int a = find(primary);
     int b = find(other);
     if (a == b) {
@@ -305,13 +332,17 @@ public final class IdentityGraph implements Serializable {
     if (out != null) {
       int loser = keys.get(canonical[b]).compareTo(keys.get(canonical[a])) < 0 ? a : b;
       oldPerson = personOf(keys.get(loser));
-      changed = new ArrayList<>(size[loser]);
-      int i = loser;
-      do {
-        changed.add(keys.get(i));
-        i = next[i];
-      } while (i != loser);
-      Collections.sort(changed);
+      if (withChanged) {
+        changed = new ArrayList<>(size[loser]);
+        int i = loser;
+        do {
+          changed.add(keys.get(i));
+          i = next[i];
+        } while (i != loser);
+        Collections.sort(changed);
+      } else {
+        changed = List.of();
+      }
     }
     if (size[a] < size[b]) {
       int t = a;

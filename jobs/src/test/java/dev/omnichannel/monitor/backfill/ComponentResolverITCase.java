@@ -157,7 +157,7 @@ class ComponentResolverITCase {
           .isEqualTo(e.getValue());
     }
     assertThat(expected.persons()).containsKeys(got.updates().keySet().toArray(new String[0]));
-    assertThat(got.rows()).isEqualTo(expected.rejectedRows());
+    assertThat(got.rows()).isEqualTo(expected.rows());
     assertThat(got.rejectedCounter()).isEqualTo(expected.rejectedRows().size());
 
     // Profile deltas: per person, its identities but the canonical one, and the distinct
@@ -347,6 +347,10 @@ class ComponentResolverITCase {
                                 .contains("did not converge in " + (needed - 1) + " rounds")));
     Outcome ok = run(chain, new ComponentResolver(needed), 4);
     assertExact(chain, ok);
-    assertThat(ok.rows()).hasSize(1); // customer B cannot join customer A's chain
+    // customer B cannot join customer A's chain: one rejected row; the rest are the accepted
+    // links that built the person, one fewer than its identities
+    assertThat(ok.rows().stream().filter(r -> r.contains(" false ")).count()).isEqualTo(1);
+    assertThat(ok.rows().stream().filter(r -> r.contains(" true linked (")).count())
+        .isEqualTo(3001); // 3,002 identities (A, n0..n3000) in one person
   }
 }

@@ -80,6 +80,7 @@ class BadFlagsTest {
       Map.of(
           "report --output", Kind.INPUT_DIR,
           "expire --output", Kind.INPUT_DIR,
+          "explain --output", Kind.INPUT_DIR,
           "report --report", Kind.OUTPUT_FILE_CREATING_DIRS,
           "attribute --output", Kind.OUTPUT_FILE);
 
@@ -178,7 +179,8 @@ class BadFlagsTest {
       tests.add(DynamicTest.dynamicTest(command + " " + wrong, () -> check(u)));
       for (OptionSpec o : sub.getValue().getCommandSpec().options()) {
         String name = o.longestName();
-        if (o.required()) {
+        // an option of a group of alternatives is "required" only when the base uses it
+        if (o.required() && (o.group() == null || base(command).containsKey(name))) {
           Map<String, List<String>> m = base(command);
           m.remove(name);
           Case c = new Case(command, name, null, args(command, m), new String[] {"required"});
@@ -272,6 +274,10 @@ class BadFlagsTest {
         m.put("--output", List.of(anOutput.toString()));
         m.put("--retention-days", List.of("30"));
       }
+      case "explain" -> {
+        m.put("--output", List.of(anOutput.toString()));
+        m.put("--person", List.of("p-0123456789abcdef"));
+      }
       default -> {}
     }
     return m;
@@ -291,6 +297,7 @@ class BadFlagsTest {
       case "demo --customers" -> m.remove("--days"); // the default 60 days: a larger data set
       case "stream --topic-pattern" -> m.remove("--topic");
       case "bench --repeat" -> m.put("--attribution-paths", List.of(csv.toString()));
+      case "explain --identity" -> m.remove("--person"); // one of the two
       default -> {}
     }
   }
@@ -325,6 +332,8 @@ class BadFlagsTest {
           List.of("bootstrap.servers=127.0.0.1:1", "group.id=g");
       case "attribute --separator" -> List.of("ab", ">");
       case "attribute --models" -> List.of("TIME_DECAY");
+      case "explain --person" -> List.of("c-17", "p-0123");
+      case "explain --identity" -> List.of("Customer ID=c-17", "customer_id=");
       default -> List.of();
     };
   }

@@ -220,7 +220,12 @@ class EraseITCase {
               + ", old_person_id) AND NOT list_contains("
               + p
               + ", new_person_id) AND event_id NOT IN "
-              + events;
+              + events
+              + " AND NOT list_contains("
+              + list(keys)
+              + ", primary_identity) AND NOT list_contains("
+              + list(keys)
+              + ", other_identity)";
       case "dead_letters" ->
           "SELECT * FROM "
               + src

@@ -249,7 +249,7 @@ class ReplayDaysITCase {
         Map.of(
             "events", 583,
             "journeys", 140,
-            "identity_merges", 9,
+            "identity_merges", 101, // 9 rejected links and 92 accepted ones
             "journey_matches", 0,
             "friction", 0);
     for (Map.Entry<String, Integer> e : new TreeMap<>(expected).entrySet()) {

@@ -35,9 +35,20 @@ public final class TodayRows {
    * The backfill's results.
    *
    * @param persons every identity of the graph with its final person
-   * @param rejectedRows the identity_merges rows (all rejected links), sorted
+   * @param rejectedRows the identity_merges rows of rejected links, sorted
+   * @param acceptedRows the identity_merges rows of accepted links that merged two persons (the
+   *     person ids as of the link), sorted
    */
-  public record Backfill(Map<String, String> persons, List<String> rejectedRows) {}
+  public record Backfill(
+      Map<String, String> persons, List<String> rejectedRows, List<String> acceptedRows) {
+    /** Every identity_merges row, sorted. */
+    public List<String> rows() {
+      List<String> all = new ArrayList<>(rejectedRows);
+      all.addAll(acceptedRows);
+      all.sort(null);
+      return all;
+    }
+  }
 
   public static Backfill backfill(Map<String, Integer> limits, List<Ev> events) {
     return backfill(limits, NeverLinkRules.NONE, events);
@@ -46,9 +57,20 @@ public final class TodayRows {
   public static Backfill backfill(
       Map<String, Integer> limits, NeverLinkRules neverLink, List<Ev> events) {
     IdentityGraph g = new IdentityGraph(limits, neverLink);
+    List<String> accepted = new ArrayList<>();
     for (Ev e : events) {
-      g.addEvent(e.eventId(), e.time(), e.ids());
+      for (IdentityGraph.Merge m : g.addEventWithMerges(e.eventId(), e.time(), e.ids())) {
+        accepted.add(
+            row(
+                m.eventId(),
+                m.eventTime(),
+                m.oldPersonId(),
+                m.newPersonId(),
+                true,
+                "linked (" + m.primary() + " x " + m.other() + ")"));
+      }
     }
+    accepted.sort(null);
     Map<String, String> persons = new HashMap<>();
     g.assignments().forEach((k, p) -> persons.put(k.toString(), p));
     List<String> rows = new ArrayList<>();
@@ -63,7 +85,7 @@ public final class TodayRows {
               r.rowReason()));
     }
     rows.sort(null);
-    return new Backfill(persons, rows);
+    return new Backfill(persons, rows, accepted);
   }
 
   /**
