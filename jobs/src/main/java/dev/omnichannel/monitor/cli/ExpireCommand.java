@@ -127,6 +127,14 @@ public class ExpireCommand implements Callable<Integer> {
    * (a table folder or {@code _runs/}), so a mistyped path is not filled with bookkeeping folders.
    */
   void validate() {
+    checkHoldsOutput(output);
+  }
+
+  /**
+   * Checks that {@code --output} is an existing directory that holds output (a table folder or
+   * {@code _runs/}), so a mistyped path is not filled with bookkeeping folders.
+   */
+  static void checkHoldsOutput(Path output) {
     PathChecks.inputDir("--output", output);
     boolean isOutput = Files.isDirectory(output.resolve("_runs"));
     for (String t : Table.allTables()) {

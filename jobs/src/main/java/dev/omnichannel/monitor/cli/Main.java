@@ -38,6 +38,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StreamCommand.class,
       ExpireCommand.class,
       ExplainCommand.class,
+      EraseCommand.class,
       BenchCommand.class,
       AttributeCommand.class,
       ReportCommand.class,

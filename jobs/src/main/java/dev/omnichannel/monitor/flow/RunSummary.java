@@ -38,7 +38,8 @@ import java.util.Map;
   "rejected_links",
   "dead_letters_by_reason",
   "unreadable_files",
-  "expired"
+  "expired",
+  "erased"
 })
 public class RunSummary {
   public String runId;
@@ -88,6 +89,46 @@ public class RunSummary {
 
   /** {@code expire} runs only: the retention applied and what it removed. */
   public Expired expired;
+
+  /** {@code erase} runs only: the requests erased and what went. */
+  public Erased erased;
+
+  /** What an {@code erase} run removed, over all its requests. */
+  @JsonPropertyOrder({
+    "requests",
+    "receipts",
+    "persons",
+    "rows_removed",
+    "rows_redacted",
+    "partitions_rewritten",
+    "partitions_removed",
+    "suppression_list_size"
+  })
+  public static class Erased {
+    /** The request ids, in the order they were erased. */
+    public List<String> requests;
+
+    /** The receipt files written under {@code _erasures/}, one per request. */
+    public List<String> receipts;
+
+    /** The number of persons erased. */
+    public long persons;
+
+    /** Per table, the rows removed. */
+    public Map<String, Long> rowsRemoved;
+
+    /** Per table, the rows kept with an erased identity taken out. */
+    public Map<String, Long> rowsRedacted;
+
+    /** Per table, the partitions written again. */
+    public Map<String, Long> partitionsRewritten;
+
+    /** Per table, the partitions removed because no row was left. */
+    public Map<String, Long> partitionsRemoved;
+
+    /** The identities on the suppression list after the run. */
+    public long suppressionListSize;
+  }
 
   /** What an {@code expire} run removed. */
   @JsonPropertyOrder({

@@ -82,12 +82,15 @@ public final class ParquetFiles {
     }
   }
 
-  /** Every row of the files as Avro-specific records of {@code type}. */
+  /**
+   * Every row of the files as Avro-specific records of {@code type}. Map columns keep the order of
+   * their entries in the file (Parquet's reader would put them in a {@code HashMap}), so rows
+   * written back are the rows read.
+   */
   public static <T extends org.apache.avro.specific.SpecificRecordBase> List<T> readAll(
       List<Path> files, Class<T> type) throws IOException {
     List<T> out = new ArrayList<>();
-    org.apache.avro.specific.SpecificData model =
-        org.apache.avro.specific.SpecificData.getForClass(type);
+    org.apache.avro.specific.SpecificData model = orderedMaps(type);
     for (Path f : files) {
       try (ParquetReader<T> r =
           AvroParquetReader.<T>builder(new LocalInputFile(f))
@@ -101,6 +104,26 @@ public final class ParquetFiles {
       }
     }
     return out;
+  }
+
+  /**
+   * The data model of {@code type} (with its logical-type conversions) that reads map columns into
+   * a {@link java.util.LinkedHashMap}: parquet-avro asks the model for a map's class.
+   */
+  private static org.apache.avro.specific.SpecificData orderedMaps(Class<?> type) {
+    org.apache.avro.specific.SpecificData base =
+        org.apache.avro.specific.SpecificData.getForClass(type);
+    org.apache.avro.specific.SpecificData model =
+        new org.apache.avro.specific.SpecificData(type.getClassLoader()) {
+          @Override
+          public Class<?> getClass(org.apache.avro.Schema schema) {
+            return schema.getType() == org.apache.avro.Schema.Type.MAP
+                ? java.util.LinkedHashMap.class
+                : super.getClass(schema);
+          }
+        };
+    base.getConversions().forEach(model::addLogicalTypeConversion);
+    return model;
   }
 
   /** Every Parquet file under {@code dir}, sorted. */

@@ -106,14 +106,7 @@ public final class PartitionCommitter {
         }
         Path src = stagedTable.resolve(dt);
         Path dst = finalTable.resolve(dt);
-        if (Files.isDirectory(dst)) {
-          Path old = trash.resolve(table).resolve(dt);
-          Files.createDirectories(old.getParent());
-          Files.move(dst, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        if (Files.isDirectory(src)) {
-          Files.createDirectories(finalTable);
-          Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
+        if (replace(dst, Files.isDirectory(src) ? src : null, trash.resolve(table).resolve(dt))) {
           published.addAll(parquetFiles(dst));
         }
       }
@@ -124,6 +117,27 @@ public final class PartitionCommitter {
     deleteIfEmpty(trash.getParent());
     deleteIfEmpty(staging.getParent());
     return new Result(rangeFrom, rangeTo, files);
+  }
+
+  /**
+   * Replaces the partition directory {@code dst} by {@code replacement}, each step a directory
+   * rename: the old partition (if any) is moved to {@code trashSlot} (deleted later by the caller),
+   * then {@code replacement} (if not null) is moved into its place. A reader sees the old partition
+   * or the new one, never part of one.
+   *
+   * @return true when a replacement was published
+   */
+  public static boolean replace(Path dst, Path replacement, Path trashSlot) throws IOException {
+    if (Files.isDirectory(dst)) {
+      Files.createDirectories(trashSlot.getParent());
+      Files.move(dst, trashSlot, StandardCopyOption.ATOMIC_MOVE);
+    }
+    if (replacement == null) {
+      return false;
+    }
+    Files.createDirectories(dst.getParent());
+    Files.move(replacement, dst, StandardCopyOption.ATOMIC_MOVE);
+    return true;
   }
 
   private void moveUnknownInto(Path table, String dt) throws IOException {
@@ -200,7 +214,8 @@ public final class PartitionCommitter {
     }
   }
 
-  private static void deleteIfEmpty(Path dir) throws IOException {
+  /** Deletes {@code dir} when it is an empty directory. */
+  public static void deleteIfEmpty(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isEmpty()) {

@@ -3,7 +3,6 @@ package dev.omnichannel.monitor.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -85,18 +84,10 @@ public final class PartitionExpiry {
     }
     if (remove) {
       for (Path[] m : moves) {
-        Files.createDirectories(m[1].getParent());
-        Files.move(m[0], m[1], StandardCopyOption.ATOMIC_MOVE);
+        PartitionCommitter.replace(m[0], null, m[1]);
       }
       PartitionCommitter.deleteTree(trash);
-      Path trashRoot = trash.getParent();
-      if (Files.isDirectory(trashRoot)) {
-        try (Stream<Path> s = Files.list(trashRoot)) {
-          if (s.findAny().isEmpty()) {
-            Files.delete(trashRoot);
-          }
-        }
-      }
+      PartitionCommitter.deleteIfEmpty(trash.getParent());
     }
     return new Result(keepFrom, partitions, rows, List.copyOf(days));
   }

@@ -197,8 +197,10 @@ public final class ReportData {
         throw new ReportInputException(
             "run summary " + p + " is not valid JSON: " + e.getMessage());
       }
-      if ("expire".equals(n.path("mode").asText())) {
-        continue; // retention removes partitions; it is not a run that produced the tables
+      String mode = n.path("mode").asText();
+      if ("expire".equals(mode) || "erase".equals(mode)) {
+        // retention and erasure remove rows; they are not runs that produced the tables
+        continue;
       }
       // latest by start time, ties by file name (the list is sorted, so >= keeps the last)
       String key = n.path("started_at").asText("") + "\u0000" + p.getFileName();

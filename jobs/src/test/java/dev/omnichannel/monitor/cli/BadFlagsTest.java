@@ -80,6 +80,7 @@ class BadFlagsTest {
       Map.of(
           "report --output", Kind.INPUT_DIR,
           "expire --output", Kind.INPUT_DIR,
+          "erase --output", Kind.INPUT_DIR,
           "explain --output", Kind.INPUT_DIR,
           "report --report", Kind.OUTPUT_FILE_CREATING_DIRS,
           "attribute --output", Kind.OUTPUT_FILE);
@@ -274,6 +275,10 @@ class BadFlagsTest {
         m.put("--output", List.of(anOutput.toString()));
         m.put("--retention-days", List.of("30"));
       }
+      case "erase" -> {
+        m.put("--output", List.of(anOutput.toString()));
+        m.put("--person", List.of("p-0000000000000000"));
+      }
       case "explain" -> {
         m.put("--output", List.of(anOutput.toString()));
         m.put("--person", List.of("p-0123456789abcdef"));
@@ -297,6 +302,7 @@ class BadFlagsTest {
       case "demo --customers" -> m.remove("--days"); // the default 60 days: a larger data set
       case "stream --topic-pattern" -> m.remove("--topic");
       case "bench --repeat" -> m.put("--attribution-paths", List.of(csv.toString()));
+      case "erase --requests" -> m.remove("--person");
       case "explain --identity" -> m.remove("--person"); // one of the two
       default -> {}
     }
@@ -321,7 +327,13 @@ class BadFlagsTest {
       case "stream --run-id" -> List.of("a/b", "..");
       case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
       case "stream --restore-from" -> List.of(missing.toString());
-      case "expire --output" -> List.of(aDir.toString()); // a directory that holds no output
+      case "expire --output", "erase --output" ->
+          List.of(aDir.toString()); // a directory that holds no output
+      case "erase --identity" ->
+          List.of("customer_id=unknown", "email=", "email= ", ":x=1", "phone=call me");
+      case "erase --person" -> List.of("p-123", "P-0123456789ABCDEF", "customer_id=C1");
+      case "erase --request-id" -> List.of("a/b", "..", "-x");
+      case "erase --requests" -> List.of(plain.toString()); // not JSON Lines
       case "backfill --identity-rules", "stream --identity-rules" ->
           List.of(badRules.toString(), plain.toString());
       // a file that is not a suppression list: the error names the file and the line
