@@ -8,8 +8,9 @@
 --   peak at 1 at anonymous visitors never linked. section = 'rejected_merges': label = the reason
 --   code (e.g. namespace_limit:customer_id, the shared-device guard, or never_link, a correction
 --   from the identity-rules file), count = rejected links,
---   persons = distinct persons whose events carried them. In stream mode, 'accepted_merges' rows
---   count the live merges later re-stitched by a backfill.
+--   persons = distinct persons whose events carried them. section = 'accepted_merges': the links
+--   that merged two persons (label linked; a person of n identities took n - 1 of them; see
+--   explain for one person's).
 WITH ids AS (
   SELECT person_id, count(DISTINCT (i.namespace, i.value)) AS identities
   FROM (

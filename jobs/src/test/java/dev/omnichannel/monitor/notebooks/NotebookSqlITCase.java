@@ -663,8 +663,18 @@ class NotebookSqlITCase {
     compared(f, "rejected links (shared devices)", rejected.size(), merges);
     assertThat(persons).isEqualTo(truth.persons().size());
     assertThat(rejected).isNotEmpty();
+    // every person of n identities (a shared device is its first user's) took n - 1 links
+    long accepted = truth.sharedDevices().size() - truth.persons().size();
+    for (GroundTruth.Person p : truth.persons()) {
+      accepted += p.identities().size();
+    }
     assertThat(merges)
-        .isEqualTo(Map.of("rejected_merges namespace_limit:customer_id", (long) rejected.size()));
+        .isEqualTo(
+            Map.of(
+                "rejected_merges namespace_limit:customer_id",
+                (long) rejected.size(),
+                "accepted_merges linked",
+                accepted));
   }
 
   @Test
