@@ -3,6 +3,7 @@ package dev.omnichannel.monitor.flow;
 import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
+import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;
 import dev.omnichannel.monitor.io.PayloadRedactor;
@@ -11,17 +12,27 @@ import dev.omnichannel.monitor.io.ValidationRules;
 import java.time.Instant;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes raw records. In: {@link RawRecord}. Out: pseudonymised {@link Event}s inside the read
  * window; rejected records go to the {@link Tags#DEAD_LETTERS} side output with their source,
- * reason and redacted payload; valid records outside the read window are counted as out of range
- * and dropped. Stateless.
+ * reason and redacted payload, unless that payload carries an identity of the suppression list the
+ * run started with ({@link SuppressionList#carriedBy}): such a record is counted as suppressed and
+ * goes to {@link #SUPPRESSED_DEAD_LETTERS} (stream mode counts it from there), so a re-run after an
+ * erasure does not bring the erased person back as a dead letter. Valid records outside the read
+ * window are counted as out of range and dropped. Stateless.
  */
 public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
+  /** Rejected records that carry a suppressed identity: counted as suppressed, never written. */
+  public static final OutputTag<DeadLetterRow> SUPPRESSED_DEAD_LETTERS =
+      new OutputTag<>("suppressed-dead-letters", TypeInformation.of(DeadLetterRow.class));
+
   private final ValidationRules rules;
+  private final SuppressionList suppression;
   private final byte[] hmacKey;
   private final long readFrom;
   private final long readTo;
@@ -31,13 +42,27 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   private transient LongCounter input;
   private transient LongCounter dead;
   private transient LongCounter outOfRange;
+  private transient LongCounter suppressed;
 
   /**
    * @param readFrom first event time read, inclusive (Long.MIN_VALUE for no bound)
    * @param readTo last event time read, exclusive (Long.MAX_VALUE for no bound)
    */
   public DecodeFunction(ValidationRules rules, byte[] hmacKey, long readFrom, long readTo) {
+    this(rules, hmacKey, readFrom, readTo, SuppressionList.EMPTY);
+  }
+
+  /**
+   * @param suppression the suppression list the run started with, for dead letters
+   */
+  public DecodeFunction(
+      ValidationRules rules,
+      byte[] hmacKey,
+      long readFrom,
+      long readTo,
+      SuppressionList suppression) {
     this.rules = rules;
+    this.suppression = suppression;
     this.hmacKey = hmacKey.clone();
     this.readFrom = readFrom;
     this.readTo = readTo;
@@ -50,6 +75,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
     input = getRuntimeContext().getLongCounter(Counters.INPUT_RECORDS);
     dead = getRuntimeContext().getLongCounter(Counters.DEAD_LETTERS);
     outOfRange = getRuntimeContext().getLongCounter(Counters.OUT_OF_RANGE);
+    suppressed = getRuntimeContext().getLongCounter(Counters.SUPPRESSED);
   }
 
   @Override
@@ -65,8 +91,14 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
       out.collect(r.event());
       return;
     }
+    DeadLetterRow row = deadLetter(raw, r, redactor);
+    if (!suppression.isEmpty() && suppression.carriedBy(row.getPayload())) {
+      suppressed.add(1);
+      ctx.output(SUPPRESSED_DEAD_LETTERS, row);
+      return;
+    }
     dead.add(1);
-    ctx.output(Tags.DEAD_LETTERS, deadLetter(raw, r, redactor));
+    ctx.output(Tags.DEAD_LETTERS, row);
   }
 
   /**

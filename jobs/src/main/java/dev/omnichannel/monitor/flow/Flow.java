@@ -122,7 +122,8 @@ public final class Flow {
       DataStream<PersonRow> persons,
       DataStream<Event> suppressed,
       DataStream<Event> suppressedLater,
-      DataStream<Signal> suppressionList) {
+      DataStream<Signal> suppressionList,
+      DataStream<DeadLetterRow> suppressedDeadLetters) {
 
     /** The attribution rows as one stream (tests). */
     public DataStream<AttributionRow> allAttribution() {
@@ -158,7 +159,11 @@ public final class Flow {
     SingleOutputStreamOperator<Event> decoded =
         raw.process(
                 new DecodeFunction(
-                    config.validation(), config.hmacKey(), config.readFrom(), config.readTo()))
+                    config.validation(),
+                    config.hmacKey(),
+                    config.readFrom(),
+                    config.readTo(),
+                    config.suppressed()))
             .returns(EventTypeInfo.INSTANCE)
             .uid("decode")
             .name("decode, validate, pseudonymise");
@@ -345,7 +350,8 @@ public final class Flow {
         persons,
         suppressed,
         timing.bounded() ? null : events.getSideOutput(PersonFunction.SUPPRESSED),
-        suppressionList);
+        suppressionList,
+        decoded.getSideOutput(DecodeFunction.SUPPRESSED_DEAD_LETTERS));
   }
 
   /** The identity stage's results. */

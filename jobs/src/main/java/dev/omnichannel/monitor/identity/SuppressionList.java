@@ -202,6 +202,53 @@ public final class SuppressionList implements Serializable {
     return false;
   }
 
+  /** Longest token {@link #carriedBy} looks up; identity values are shorter. */
+  static final int MAX_TOKEN = 256;
+
+  /**
+   * True when {@code text} (a dead letter's redacted payload: email and phone already replaced by
+   * their HMAC) holds a suppressed identity of a standard namespace as a whole token: a maximal run
+   * of letters, digits and {@code - _ . @ + %} (the characters of identity values, as {@code erase}
+   * matches them) that is suppressed as {@code namespace:token} for one of the namespaces of {@link
+   * Namespaces#PRIORITY}. Values of other namespaces, or holding other characters, are not found.
+   * Costs one hash per token and namespace: for dead letters only, and only with a non-empty list.
+   */
+  public boolean carriedBy(String text) {
+    if (hashes.isEmpty() || text == null) {
+      return false;
+    }
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && !valueChar(text.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && valueChar(text.charAt(i))) {
+        i++;
+      }
+      if (i > start && i - start <= MAX_TOKEN) {
+        String token = text.substring(start, i);
+        for (String ns : Namespaces.PRIORITY) {
+          if (hashes.contains(hash(ns + ":" + token))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean valueChar(char c) {
+    return Character.isLetterOrDigit(c)
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == '@'
+        || c == '+'
+        || c == '%';
+  }
+
   private static boolean isHash(String s) {
     if (s.length() != 64) {
       return false;

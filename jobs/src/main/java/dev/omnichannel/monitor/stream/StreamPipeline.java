@@ -110,6 +110,7 @@ public final class StreamPipeline {
     counts.add(count(o.stragglers(), Counters.LATE_EVENTS + "_stragglers", 1));
     counts.add(count(o.stragglers(), Counters.ACCEPTED_EVENTS + "_stragglers", -1));
     counts.add(count(o.suppressed(), Counters.SUPPRESSED, 1));
+    counts.add(count(o.suppressedDeadLetters(), Counters.SUPPRESSED, 1, "_dead_letters"));
     // accepted events of persons erased while they waited: suppressed after all
     counts.add(count(o.suppressedLater(), Counters.SUPPRESSED, 1, "_erased"));
     counts.add(count(o.suppressedLater(), Counters.ACCEPTED_EVENTS, -1, "_erased"));

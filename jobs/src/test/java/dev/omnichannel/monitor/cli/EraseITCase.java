@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.erase.PayloadTokens;
 import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.generate.Generator;
 import dev.omnichannel.monitor.generate.GeneratorConfig;
@@ -14,6 +15,7 @@ import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.OutputClaims;
+import dev.omnichannel.monitor.io.PayloadRedactor;
 import dev.omnichannel.monitor.testing.Duck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,13 +68,14 @@ class EraseITCase {
   private Path dir;
   private Path out;
   private Path keyFile;
+  private Path input;
   private GroundTruth truth;
   private Connection duck;
 
   @BeforeAll
   void backfill(@TempDir Path tmp) throws Exception {
     dir = tmp;
-    Path input = dir.resolve("input");
+    input = dir.resolve("input");
     Generator.generate(
         new GeneratorConfig(
             50, DAYS, 21L, START, GeneratorConfig.Format.JSONL, false, 0.08, true, 0),
@@ -580,6 +583,7 @@ class EraseITCase {
                 + others.get(1).personId()
                 + "\"}\n");
     Path before2 = copyOutput("before-2");
+    Set<String> erasedEvents = new TreeSet<>(eventsOf(before, List.of(first)));
     CliTest.Run file =
         erase("--requests", requests.toString(), "--hmac-key-file", keyFile.toString());
     assertThat(file.code()).as(file.err()).isZero();
@@ -619,6 +623,93 @@ class EraseITCase {
     JsonNode ru = JSON.readTree(out.resolve("_erasures/dsr-unknown.json").toFile());
     assertThat(ru.get("status").asText()).isEqualTo("NOTHING_TO_ERASE");
     assertThat(ru.get("unknown_identities").asInt()).isEqualTo(1);
+
+    // 7. a full re-run of the backfill over the same input: none of them comes back, and every
+    // record that carries one of their identities (events, duplicates, other persons' events that
+    // carried the shared device, dead letters) is counted as suppressed
+    erasedEvents.addAll(eventsOf(before2, others));
+    Set<String> keys = new TreeSet<>();
+    Set<String> persons = new TreeSet<>();
+    for (Subject s : all) {
+      keys.addAll(s.keys());
+      persons.add(s.personId());
+    }
+    assertThat(
+            Main.execute(
+                "backfill",
+                "--input",
+                input.resolve("events").toString(),
+                "--output",
+                out.toString(),
+                "--parallelism",
+                "2",
+                "--hmac-key-file",
+                keyFile.toString()))
+        .isZero();
+    Set<String> needles = new TreeSet<>(persons);
+    needles.addAll(erasedEvents);
+    needles.addAll(values(keys));
+    for (String table : Table.allTables()) {
+      if (!hasFiles(out, table)) {
+        continue;
+      }
+      for (String n : needles) {
+        assertThat(
+                count(
+                    "SELECT count(*) FROM (SELECT t::VARCHAR AS s FROM "
+                        + Duck.table(out, table)
+                        + " t) WHERE contains(s, '"
+                        + n
+                        + "')"))
+            .as("rows of %s holding %s after the re-run", table, n)
+            .isZero();
+      }
+    }
+    JsonNode rerun = lastSummary("backfill");
+    long carrying = recordsCarrying(values(keys));
+    assertThat(carrying).isGreaterThan(erasedEvents.size());
+    assertThat(rerun.get("accounting").get("suppressed").asLong()).isEqualTo(carrying);
+    assertThat(rerun.get("accounting").get("balanced").asBoolean()).isTrue();
+    assertThat(rerun.get("suppression_list_identities").asInt()).isEqualTo(hashes(all).size() + 1);
+  }
+
+  /** The event ids of the subjects' persons in an output. */
+  private List<String> eventsOf(Path output, List<Subject> subjects) throws Exception {
+    List<String> persons = subjects.stream().map(Subject::personId).toList();
+    return Duck.rows(
+            duck,
+            "SELECT event_id FROM "
+                + Duck.table(output, "events")
+                + " WHERE list_contains("
+                + list(new TreeSet<>(persons))
+                + ", person_id)")
+        .stream()
+        .map(r -> r.replace("|", ""))
+        .toList();
+  }
+
+  /**
+   * Input records (lines of the generated JSON Lines files) that hold one of {@code values} as a
+   * whole token once email and phone values are pseudonymised, as a dead letter's payload is.
+   */
+  private long recordsCarrying(Set<String> values) throws Exception {
+    PayloadRedactor redactor = new PayloadRedactor(pseudonymiser);
+    long n = 0;
+    try (Stream<Path> files = Files.walk(input.resolve("events"))) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+          if (line.isBlank()) {
+            continue;
+          }
+          String redacted = redactor.redact(line);
+          if (values.stream().anyMatch(v -> PayloadTokens.contains(redacted, v))) {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
   }
 
   private List<Path> receipts() throws Exception {

@@ -57,4 +57,18 @@ class SuppressionListTest {
         .hasMessageContaining("list.txt line 3")
         .hasMessageContaining("'customer_id:c-1'");
   }
+
+  @Test
+  void aDeadLettersPayloadCarriesAListedIdentityOnlyAsAWholeToken() {
+    SuppressionList l = SuppressionList.of(List.of("customer_id:c-81", "email:" + "ab".repeat(32)));
+    assertThat(l.carriedBy("{\"identities\":[{\"namespace\":\"customer_id\",\"value\":\"c-81\"}"))
+        .isTrue();
+    assertThat(l.carriedBy("broken c-81;")).isTrue(); // the namespace need not be readable
+    assertThat(l.carriedBy("hmac:" + "ab".repeat(32) + " garbage")).isTrue();
+    assertThat(l.carriedBy("{\"value\":\"c-812\"}")).isFalse();
+    assertThat(l.carriedBy("xc-81")).isFalse();
+    assertThat(l.carriedBy("device c-8")).isFalse();
+    assertThat(SuppressionList.EMPTY.carriedBy("c-81")).isFalse();
+    assertThat(l.carriedBy("")).isFalse();
+  }
 }
