@@ -17,10 +17,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -34,8 +36,11 @@ import picocli.CommandLine.TypeConversionException;
  * every table and partition of an output directory ({@link PartitionEraser}), takes their
  * identities out of other persons' rows, adds those identities to the suppression list ({@link
  * SuppressionList}), and writes a receipt per request ({@link ErasureReceipt}) and a run summary
- * with mode {@code erase}. It holds every day of the output as a backfill would ({@link
- * OutputClaims}) while it works.
+ * with mode {@code erase}. It holds the days it rewrites as a backfill would ({@link
+ * OutputClaims}): every day, or, while a stream job runs on the output, the days before the first
+ * one that job may still write. Those later days are left for a later run (receipt {@code PENDING},
+ * exit {@link #EXIT_PENDING}); the identities are suppressed first, so the running job, which reads
+ * the list as it changes, writes nothing more of them.
  */
 @Command(
     name = "erase",
@@ -49,7 +54,9 @@ import picocli.CommandLine.TypeConversionException;
           + " writes a receipt _erasures/<request_id>.json without any identity value, and"
           + " _runs/<run_id>.json with mode erase.",
       "Idempotent: the same request again removes nothing and changes no table file. Refused"
-          + " (exit 4) while a backfill or a stream job may write the output."
+          + " (exit 4) while a backfill holds the output. While a stream job runs on it, the"
+          + " days that job may still write are left (exit 5, receipt PENDING): the job drops the"
+          + " suppressed identities from then on; run erase again once it has moved past them."
     })
 public class EraseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -144,9 +151,15 @@ public class EraseCommand implements Callable<Integer> {
       return 0;
     }
     Instant started = Instant.now();
-    // Every day: the persons' rows may be anywhere. Refused (exit 4) while another writer works.
+    // The days a running stream job may still write are left for a later run (PENDING); the
+    // identities are suppressed first, so that job drops them from then on.
+    Optional<LocalDate> held = OutputClaims.streamWritesFrom(output, started);
+    boolean noDayFree = held.isPresent() && held.get().equals(LocalDate.MIN);
+    LocalDate through = held.isPresent() && !noDayFree ? held.get().minusDays(1) : null;
+    boolean anyPending = false;
+    // Refused (exit 4) while a backfill holds any of those days: nothing changed then.
     try (OutputClaims.Claim claim =
-        OutputClaims.claimBackfill(output, runId, null, null, started)) {
+        noDayFree ? null : OutputClaims.claimBackfill(output, runId, null, through, started)) {
       IdentityEvidence evidence = IdentityEvidence.load(output);
       RunSummary.Erased total = new RunSummary.Erased();
       total.requests = new ArrayList<>();
@@ -158,9 +171,15 @@ public class EraseCommand implements Callable<Integer> {
       List<Path> receipts = new ArrayList<>();
       for (ErasureRequest r : requests) {
         ErasureTargets t = ErasureTargets.resolve(r, evidence);
-        PartitionEraser.Result result = new PartitionEraser(output, runId).erase(t);
         int added = SuppressionList.add(suppression, t.identityKeys());
+        PartitionEraser eraser = new PartitionEraser(output, runId);
+        PartitionEraser.Result result =
+            noDayFree ? eraser.plan(t, LocalDate.MAX) : eraser.erase(t, through);
         ErasureReceipt receipt = new ErasureReceipt().counts(result);
+        if (held.isPresent()) {
+          receipt.pending(held.get().toString(), eraser.plan(t, held.get()));
+          anyPending |= ErasureReceipt.PENDING.equals(receipt.status);
+        }
         receipt.requestId = r.requestId();
         receipt.runId = runId;
         receipt.erasedAt = Instant.now().toString();
@@ -177,6 +196,18 @@ public class EraseCommand implements Callable<Integer> {
         out.printf(
             "  %-18s %s added (list now %,d)%n",
             "suppressed", count(added, "identity", "identities"), receipt.suppressionListSize);
+        if (ErasureReceipt.PENDING.equals(receipt.status)) {
+          out.printf(
+              "  %-18s %s in the days from %s on, which a running stream job may still write;"
+                  + " it drops these identities from now on. Run erase again once it has moved"
+                  + " past them%n",
+              "pending",
+              count(
+                  receipt.rowsPending.values().stream().mapToLong(Long::longValue).sum(),
+                  "row",
+                  "rows"),
+              noDayFree ? "any day (the job has no watermark yet)" : held.get());
+        }
         out.println("  receipt            " + file.toAbsolutePath().normalize());
         total.requests.add(r.requestId());
         total.receipts.add(output.relativize(file).toString());
@@ -196,13 +227,16 @@ public class EraseCommand implements Callable<Integer> {
       Instant ended = Instant.now();
       s.endedAt = ended.toString();
       s.durationMs = Duration.between(started, ended).toMillis();
-      s.status = "SUCCEEDED";
+      s.status = anyPending ? ErasureReceipt.PENDING : "SUCCEEDED";
       Path file = s.write(output);
       out.println("  summary            " + file.toAbsolutePath().normalize());
       out.flush();
     }
-    return 0;
+    return anyPending ? EXIT_PENDING : 0;
   }
+
+  /** The exit code when rows are left in days a running stream job holds (receipt PENDING). */
+  public static final int EXIT_PENDING = 5;
 
   /**
    * Checks the flags before any work and returns the requests as written: {@code --output} holds

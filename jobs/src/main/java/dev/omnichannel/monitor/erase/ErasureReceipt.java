@@ -33,6 +33,8 @@ import java.util.Map;
   "partitions_rewritten",
   "partitions_removed",
   "days",
+  "pending_from",
+  "rows_pending",
   "suppressed_identities_added",
   "suppression_list_size"
 })
@@ -45,6 +47,13 @@ public class ErasureReceipt {
 
   /** {@link #status} when the output held no row of the request (unknown, or erased before). */
   public static final String NOTHING_TO_ERASE = "NOTHING_TO_ERASE";
+
+  /**
+   * {@link #status} when rows are left in days a running stream job may still write ({@link
+   * #pendingFrom} on): the identities are suppressed, so the job writes nothing more of them; run
+   * the erase again once it has moved past those days.
+   */
+  public static final String PENDING = "PENDING";
 
   public String requestId;
   public String runId;
@@ -67,6 +76,13 @@ public class ErasureReceipt {
   public Map<String, Long> partitionsRewritten;
   public Map<String, Long> partitionsRemoved;
   public List<String> days;
+
+  /** With {@link #PENDING}: the first day held by a running stream job, not erased yet. */
+  public String pendingFrom;
+
+  /** With {@link #PENDING}: rows of the request left in those days, per table. */
+  public Map<String, Long> rowsPending;
+
   public int suppressedIdentitiesAdded;
   public int suppressionListSize;
 
@@ -84,6 +100,21 @@ public class ErasureReceipt {
     partitionsRemoved = r.partitionsRemoved();
     days = r.days();
     status = r.totalRemoved() + r.totalRedacted() > 0 ? ERASED : NOTHING_TO_ERASE;
+    return this;
+  }
+
+  /**
+   * Marks rows left in the days from {@code from} on, which a running stream job holds: {@link
+   * #PENDING} when {@code left} has any.
+   */
+  public ErasureReceipt pending(String from, PartitionEraser.Result left) {
+    if (left.totalRemoved() + left.totalRedacted() > 0) {
+      status = PENDING;
+      pendingFrom = from;
+      rowsPending = new java.util.LinkedHashMap<>();
+      left.rowsRemoved()
+          .forEach((t, n) -> rowsPending.put(t, n + left.rowsRedacted().getOrDefault(t, 0L)));
+    }
     return this;
   }
 

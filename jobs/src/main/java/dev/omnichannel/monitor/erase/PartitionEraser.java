@@ -7,6 +7,7 @@ import dev.omnichannel.monitor.io.PartitionCommitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,15 +85,29 @@ public final class PartitionEraser {
 
   /** Counts what erasing {@code targets} would change; changes nothing. */
   public Result plan(ErasureTargets targets) throws IOException {
-    return run(targets, false);
+    return run(targets, false, null, null);
+  }
+
+  /** Counts what erasing {@code targets} would change in the partitions from {@code from} on. */
+  public Result plan(ErasureTargets targets, LocalDate from) throws IOException {
+    return run(targets, false, from, null);
   }
 
   /** Erases {@code targets}. */
   public Result erase(ErasureTargets targets) throws IOException {
-    return run(targets, true);
+    return run(targets, true, null, null);
   }
 
-  private Result run(ErasureTargets targets, boolean apply) throws IOException {
+  /**
+   * Erases {@code targets} from the partitions up to {@code through} (inclusive; null: all), the
+   * days this run holds.
+   */
+  public Result erase(ErasureTargets targets, LocalDate through) throws IOException {
+    return run(targets, true, null, through);
+  }
+
+  private Result run(ErasureTargets targets, boolean apply, LocalDate from, LocalDate through)
+      throws IOException {
     RowEraser eraser = new RowEraser(targets);
     Map<String, Long> removed = new LinkedHashMap<>();
     Map<String, Long> redacted = new LinkedHashMap<>();
@@ -110,6 +125,9 @@ public final class PartitionEraser {
         long emp = 0;
         if (!targets.isEmpty()) {
           for (Path dir : partitions(output.resolve(name))) {
+            if (!within(dir, from, through)) {
+              continue;
+            }
             List<Path> files = PartitionCommitter.parquetFiles(dir);
             List<? extends SpecificRecordBase> rows = ParquetFiles.readAll(files, table.rowType());
             List<SpecificRecordBase> kept = new ArrayList<>(rows.size());
@@ -177,6 +195,20 @@ public final class PartitionEraser {
         w.write(row);
       }
     }
+  }
+
+  /** Whether a {@code dt=} folder's day lies in {@code [from, through]} (null: unbounded). */
+  private static boolean within(Path dir, LocalDate from, LocalDate through) {
+    if (from == null && through == null) {
+      return true;
+    }
+    LocalDate day;
+    try {
+      day = LocalDate.parse(dir.getFileName().toString().substring(3));
+    } catch (java.time.format.DateTimeParseException e) {
+      return through == null; // not a day: only a run without an upper bound touches it
+    }
+    return (from == null || !day.isBefore(from)) && (through == null || !day.isAfter(through));
   }
 
   /** The {@code dt=} partition folders of a table folder, sorted. */

@@ -266,6 +266,32 @@ public final class OutputClaims {
     }
   }
 
+  /**
+   * The first day a live stream job may still write, over every stream lease of {@code output}:
+   * empty when none runs; {@link LocalDate#MIN} when one may write any day (no watermark yet).
+   */
+  public static java.util.Optional<LocalDate> streamWritesFrom(Path output, Instant now)
+      throws IOException {
+    Path dir = output.resolve(DIR);
+    if (!Files.isDirectory(dir)) {
+      return java.util.Optional.empty();
+    }
+    LocalDate first = null;
+    for (Path file : list(dir, "stream-")) {
+      StreamLease lease = read(file, StreamLease.class);
+      if (lease == null
+          || Duration.between(Instant.parse(lease.heartbeat()), now).toMillis()
+              > lease.staleAfterMs()) {
+        continue;
+      }
+      LocalDate from = lease.writesFromDay() == null ? LocalDate.MIN : lease.writesFromDay();
+      if (first == null || from.isBefore(first)) {
+        first = from;
+      }
+    }
+    return java.util.Optional.ofNullable(first);
+  }
+
   private static void checkStreams(Path output, LocalDate from, LocalDate to, Instant now) {
     Path dir = output.resolve(DIR);
     if (!Files.isDirectory(dir)) {

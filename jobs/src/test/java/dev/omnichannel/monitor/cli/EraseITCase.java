@@ -671,6 +671,103 @@ class EraseITCase {
     assertThat(rerun.get("accounting").get("suppressed").asLong()).isEqualTo(carrying);
     assertThat(rerun.get("accounting").get("balanced").asBoolean()).isTrue();
     assertThat(rerun.get("suppression_list_identities").asInt()).isEqualTo(hashes(all).size() + 1);
+
+    // 8. while a stream job runs on the output, the days it may still write are left pending
+    // (exit 5): the earlier days are erased, the later ones not touched; once the job has moved
+    // on, the same erase finishes the work
+    Subject fourth = null;
+    String day = null;
+    for (GroundTruth.Person p : truth.persons()) {
+      Subject s = subject(p);
+      if (customerId(p) == null || persons.contains(s.personId())) {
+        continue;
+      }
+      List<String> days =
+          Duck.rows(
+              duck,
+              "SELECT DISTINCT strftime(event_time AT TIME ZONE 'UTC', '%Y-%m-%d') AS d FROM "
+                  + Duck.table(out, "events")
+                  + " WHERE person_id = '"
+                  + s.personId()
+                  + "' ORDER BY d");
+      if (days.size() >= 3) {
+        fourth = s;
+        day = days.get(days.size() / 2).replace("|", "");
+        break;
+      }
+    }
+    assertThat(fourth).as("a person with events on three days").isNotNull();
+    Instant now = Instant.now();
+    OutputClaims.writeStreamLease(
+        out,
+        "stream-live",
+        now,
+        LocalDate.parse(day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+        java.time.Duration.ZERO,
+        java.time.Duration.ofHours(1));
+    Path before3 = copyOutput("before-3");
+    Map<String, String> held = heldChecksums(day);
+    String fourthCustomer = "customer_id=" + customerId(fourth.person());
+    CliTest.Run partial = erase("--identity", fourthCustomer, "--request-id", "dsr-4");
+    assertThat(partial.code()).as(partial.err()).isEqualTo(EraseCommand.EXIT_PENDING);
+    assertThat(partial.out()).contains("pending", "in the days from " + day + " on");
+    assertThat(heldChecksums(day)).as("the partitions the stream job holds").isEqualTo(held);
+    assertThat(
+            count(
+                "SELECT count(*) FROM "
+                    + Duck.table(out, "events")
+                    + " WHERE person_id = '"
+                    + fourth.personId()
+                    + "' AND event_time < TIMESTAMPTZ '"
+                    + day
+                    + " 00:00:00+00'"))
+        .as("its events before the held days")
+        .isZero();
+    assertThat(suppressed()).containsAll(hashes(List.of(fourth)));
+    JsonNode p4 = JSON.readTree(out.resolve("_erasures/dsr-4.json").toFile());
+    assertThat(p4.get("status").asText()).isEqualTo("PENDING");
+    assertThat(p4.get("pending_from").asText()).isEqualTo(day);
+    long pending = 0;
+    for (JsonNode n : p4.get("rows_pending")) {
+      pending += n.asLong();
+    }
+    assertThat(pending).isPositive();
+    assertThat(lastSummary("erase").get("status").asText()).isEqualTo("PENDING");
+
+    OutputClaims.removeStreamLease(out, "stream-live");
+    CliTest.Run rest = erase("--identity", fourthCustomer, "--request-id", "dsr-4");
+    assertThat(rest.code()).as(rest.err()).isZero();
+    Map<String, long[]> changes4 = checkErased(before3, List.of(fourth));
+    JsonNode r4 = JSON.readTree(out.resolve("_erasures/dsr-4-2.json").toFile());
+    assertThat(r4.get("status").asText()).isEqualTo("ERASED");
+    long finished = 0;
+    for (String table : Table.allTables()) {
+      long both =
+          p4.get("rows_removed").get(table).asLong() + r4.get("rows_removed").get(table).asLong();
+      assertThat(both)
+          .as("rows of %s removed by the two runs", table)
+          .isEqualTo(changes4.get(table)[0]);
+      finished +=
+          r4.get("rows_removed").get(table).asLong() + r4.get("rows_redacted").get(table).asLong();
+    }
+    assertThat(finished)
+        .as("the second run removes what the first left pending")
+        .isEqualTo(pending);
+  }
+
+  /** Checksums of the table files in partitions dated {@code day} or later. */
+  private Map<String, String> heldChecksums(String day) throws Exception {
+    Map<String, String> m = new TreeMap<>();
+    checksums()
+        .forEach(
+            (f, sum) -> {
+              int i = f.indexOf("/dt=");
+              if (i > 0 && f.substring(i + 4, i + 14).compareTo(day) >= 0) {
+                m.put(f, sum);
+              }
+            });
+    assertThat(m).isNotEmpty();
+    return m;
   }
 
   /** The event ids of the subjects' persons in an output. */
