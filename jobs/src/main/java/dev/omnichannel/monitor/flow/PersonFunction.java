@@ -87,8 +87,9 @@ import org.apache.flink.util.OutputTag;
  * one. That visit costs a pass over the keys, but only when the list grows (an erasure), never per
  * event. Timers cannot be deleted from the broadcast side: the erased person's timers still fire,
  * find its state empty (or its key erased) and emit nothing. Events of an erased person that were
- * already past the suppression filter when the list changed (waiting for the stitch delay) are
- * dropped on arrival to {@link #SUPPRESSED}: such an event was counted accepted and is then counted
+ * already past the suppression filter when the list changed are dropped to {@link #SUPPRESSED}:
+ * those still waiting for the stitch delay upstream on arrival, those already here and waiting for
+ * the watermark when the list arrives. Such an event was counted accepted and is then counted
  * suppressed instead. So no journey, match, friction, alert, attribution or profile delta of the
  * person comes out after the list arrived. With an empty list nothing is hashed.
  */
@@ -256,9 +257,23 @@ public class PersonFunction extends KeyedBroadcastProcessFunction<Long, Event, S
         d,
         (key, state) -> {
           if (isErased((Long) key)) {
+            dropWaiting(ctx);
             clearAll();
           }
         });
+  }
+
+  /**
+   * Sends the current key's waiting events (released upstream, so counted accepted, but not taken
+   * yet) to {@link #SUPPRESSED}, so that they are counted suppressed instead of vanishing with the
+   * person's state.
+   */
+  private void dropWaiting(Context ctx) throws Exception {
+    for (List<Event> bucket : waiting.values()) {
+      for (Event e : bucket) {
+        ctx.output(SUPPRESSED, e);
+      }
+    }
   }
 
   /** The current key (set by the caller) is an erased person. */

@@ -216,6 +216,39 @@ class SuppressionOperatorsTest {
     control.close();
   }
 
+  /**
+   * Events of the erased person that have reached the person stage but wait there for the watermark
+   * (released upstream, not yet taken) when the list arrives: they were counted accepted and are
+   * never written, so they must go to {@link PersonFunction#SUPPRESSED} (counted suppressed
+   * instead) rather than vanish with the person's state.
+   */
+  @Test
+  void anErasedPersonsEventsWaitingForTheWatermarkShouldBeCountedSuppressed() throws Exception {
+    KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h = personHarness();
+    feed(h, before(X));
+    long w = T0 + 20 * MIN;
+    h.processWatermark(w);
+    assertThat(h.extractOutputValues()).extracting(e -> e.eventId).hasSize(3);
+    // released for the person stage, which has not seen the watermark that released them yet
+    feed(h, after(X));
+    feed(h, after(Y));
+
+    h.processBroadcastElement(Signal.suppressed(SuppressionList.of(List.of(X_ID))), w);
+    h.processWatermark(Long.MAX_VALUE);
+
+    assertThat(h.getSideOutput(PersonFunction.SUPPRESSED))
+        .extracting(r -> r.getValue().eventId)
+        .containsExactlyInAnyOrderElementsOf(after(X).stream().map(e -> e.eventId).toList());
+    assertThat(h.extractOutputValues())
+        .extracting(e -> e.eventId)
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(before(X).stream(), after(Y).stream())
+                .map(e -> e.eventId)
+                .toList());
+    assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+
   private static List<Object> tail(
       KeyedBroadcastOperatorTestHarness<Long, Event, Signal, Event> h, int from) {
     List<Object> all = new ArrayList<>(h.getOutput());
