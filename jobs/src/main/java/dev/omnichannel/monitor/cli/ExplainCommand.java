@@ -3,7 +3,7 @@ package dev.omnichannel.monitor.cli;
 import dev.omnichannel.monitor.explain.Explanation;
 import dev.omnichannel.monitor.explain.IdentityEvidence;
 import dev.omnichannel.monitor.identity.IdentityKey;
-import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.identity.IdentitySpec;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -130,29 +130,19 @@ public class ExplainCommand implements Callable<Integer> {
   }
 
   /**
-   * Parses {@code NAMESPACE=VALUE} into the identity key the output holds: email and phone values
-   * pseudonymised with the HMAC key, others as given.
+   * Parses {@code NAMESPACE=VALUE} into the identity key the output holds ({@link IdentitySpec}):
+   * email and phone values pseudonymised with the HMAC key, as ingestion does.
    */
   static IdentityKey identity(String text, Path hmacKeyFile) {
-    int eq = text.indexOf('=');
-    if (eq <= 0 || eq == text.length() - 1) {
-      throw new UserException(
-          "--identity " + Numbers.quote(text) + " is not NAMESPACE=VALUE (e.g. customer_id=c-17)");
+    try {
+      IdentitySpec.check(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--identity " + e.getMessage());
     }
-    String ns = text.substring(0, eq).trim();
-    String value = text.substring(eq + 1);
-    if (!ns.matches("[a-z][a-z0-9_]*")) {
-      throw new UserException(
-          "--identity "
-              + Numbers.quote(text)
-              + ": namespace "
-              + Numbers.quote(ns)
-              + " is not a lower-case identifier");
-    }
-    if (Namespaces.isPseudonymised(ns)) {
-      byte[] key = HmacKeys.resolve(hmacKeyFile, System.getenv());
-      value = new Pseudonymiser(key).apply(ns, value);
-    }
-    return new IdentityKey(ns, value);
+    Pseudonymiser p =
+        IdentitySpec.needsKey(text)
+            ? new Pseudonymiser(HmacKeys.resolve(hmacKeyFile, System.getenv()))
+            : null;
+    return IdentitySpec.parse(text, p);
   }
 }

@@ -1,8 +1,7 @@
 package dev.omnichannel.monitor.erase;
 
-import dev.omnichannel.monitor.identity.BlockedValues;
 import dev.omnichannel.monitor.identity.IdentityKey;
-import dev.omnichannel.monitor.identity.Namespaces;
+import dev.omnichannel.monitor.identity.IdentitySpec;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -28,7 +26,6 @@ public record ErasureRequest(
 
   private static final Pattern PERSON_ID = Pattern.compile("p-[0-9a-f]{16}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final BlockedValues BLOCKED = BlockedValues.defaults();
 
   public ErasureRequest {
     persons = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(persons));
@@ -53,7 +50,7 @@ public record ErasureRequest(
     /** True when an identity is an email or phone, which needs the HMAC key. */
     public boolean needsKey() {
       for (String spec : identities) {
-        if (Namespaces.isPseudonymised(namespaceOf(spec))) {
+        if (IdentitySpec.needsKey(spec)) {
           return true;
         }
       }
@@ -82,24 +79,7 @@ public record ErasureRequest(
    * @throws IllegalArgumentException naming the spec
    */
   public static void checkIdentity(String spec) {
-    int eq = spec.indexOf('=');
-    if (eq < 0) {
-      throw new IllegalArgumentException(quote(spec) + " is not NAMESPACE=VALUE");
-    }
-    String ns = namespaceOf(spec);
-    String value = spec.substring(eq + 1).trim();
-    if (ns.isEmpty() || ns.indexOf(':') >= 0) {
-      throw new IllegalArgumentException(
-          quote(spec) + " is not NAMESPACE=VALUE (the namespace is empty or holds ':')");
-    }
-    if (value.isEmpty() || BLOCKED.isBlocked(value)) {
-      throw new IllegalArgumentException(
-          quote(spec) + ": the value is empty or a placeholder that is never an identity");
-    }
-    if (Namespaces.PHONE.equals(ns)
-        && Pseudonymiser.normalisePhone(value).replace("+", "").isEmpty()) {
-      throw new IllegalArgumentException(quote(spec) + ": a phone number needs digits");
-    }
+    IdentitySpec.check(spec);
   }
 
   /** Checks a person id: {@code p-} and 16 lower-case hex characters. */
@@ -123,26 +103,9 @@ public record ErasureRequest(
     }
   }
 
-  /**
-   * The identity key of {@code spec}: the namespace trimmed and lower-cased, the value trimmed and,
-   * for email and phone, pseudonymised, as ingestion does.
-   */
+  /** The identity key of {@code spec}, as the tables hold it ({@link IdentitySpec#parse}). */
   static IdentityKey identity(String spec, Pseudonymiser pseudonymiser) {
-    checkIdentity(spec);
-    String ns = namespaceOf(spec);
-    String raw = spec.substring(spec.indexOf('=') + 1).trim();
-    if (Namespaces.isPseudonymised(ns)) {
-      if (pseudonymiser == null) {
-        throw new IllegalStateException("an email or phone identity needs the HMAC key");
-      }
-      return new IdentityKey(ns, pseudonymiser.apply(ns, raw));
-    }
-    return new IdentityKey(ns, raw);
-  }
-
-  private static String namespaceOf(String spec) {
-    int eq = spec.indexOf('=');
-    return (eq < 0 ? spec : spec.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+    return IdentitySpec.parse(spec, pseudonymiser);
   }
 
   /**

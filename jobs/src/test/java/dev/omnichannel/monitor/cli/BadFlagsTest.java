@@ -347,7 +347,7 @@ class BadFlagsTest {
       case "attribute --separator" -> List.of("ab", ">");
       case "attribute --models" -> List.of("TIME_DECAY");
       case "explain --person" -> List.of("c-17", "p-0123");
-      case "explain --identity" -> List.of("Customer ID=c-17", "customer_id=");
+      case "explain --identity" -> List.of("customer_id=", "=c-17", "customer_id=unknown");
       default -> List.of();
     };
   }
