@@ -10,8 +10,10 @@ import dev.omnichannel.monitor.cli.PipelineOptions;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
+import dev.omnichannel.monitor.testing.Await;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -90,6 +92,68 @@ class StreamLateDataITCase {
     return env.executeAsync(runId);
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Waits until the job's lease (written at each checkpoint) shows {@code watermark}. */
+  private static void awaitWatermark(Path out, String runId, long watermark) throws Exception {
+    Path lease = out.resolve("_writers").resolve("stream-" + runId + ".json");
+    String expected = Instant.ofEpochMilli(watermark).toString();
+    Await.until(
+        "watermark " + expected + " in " + lease,
+        () ->
+            Files.exists(lease)
+                && expected.equals(JSON.readTree(lease.toFile()).path("watermark").asText()));
+  }
+
+  /** Waits until the run summary (written at each checkpoint) satisfies {@code condition}. */
+  private static void awaitSummary(
+      Path out,
+      String runId,
+      String what,
+      java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> condition)
+      throws Exception {
+    Path file = out.resolve("_runs").resolve(runId + ".json");
+    Await.until(
+        what + " in " + file,
+        () -> {
+          if (!Files.exists(file)) {
+            return false;
+          }
+          try {
+            return condition.test(JSON.readTree(file.toFile()));
+          } catch (java.io.IOException e) {
+            return false; // replaced while read
+          }
+        });
+  }
+
+  private static long input(com.fasterxml.jackson.databind.JsonNode summary) {
+    return summary.get("accounting").get("input_records").asLong();
+  }
+
+  /** Waits until {@code table}'s committed files hold {@code rows} rows. */
+  private static void awaitRows(Path out, String table, long rows) throws Exception {
+    Await.until(
+        rows + " committed rows in " + table,
+        () -> {
+          if (!Files.isDirectory(out.resolve(table))) {
+            return false;
+          }
+          try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            return List.of(String.valueOf(rows))
+                .equals(
+                    strings(
+                        duck,
+                        "SELECT count(*) FROM read_parquet('"
+                            + out.resolve(table)
+                            + "/**/*.parquet')"));
+          } catch (java.sql.SQLException e) {
+            return false; // no file yet
+          }
+        });
+  }
+
   private static List<String> strings(Connection duck, String sql) throws Exception {
     List<String> out = new ArrayList<>();
     try (Statement st = duck.createStatement();
@@ -138,12 +202,18 @@ class StreamLateDataITCase {
       try {
         // Partition 0 is idle; partition 1 alone moves the watermark to T0 + 119 min, which
         // releases ck-p's events up to T0 + 60 min through the journey operator.
-        Thread.sleep(5000);
+        awaitWatermark(out, "straggler-test", T0 + 119 * MIN - 1);
         broker.produce("events", 0, List.of(event("p-straggler", T0 + 30 * MIN, "ck-p")));
-        Thread.sleep(1000);
+        awaitSummary(out, "straggler-test", "the straggler read", s -> input(s) == 14);
         // moves the watermark on, so the straggler is released
         broker.produce("events", 1, List.of(event("q-200", T0 + 200 * MIN, "ck-q")));
-        Thread.sleep(4000); // a few checkpoints commit the files
+        awaitRows(out, "late_events", 1);
+        awaitRows(out, "events", 13); // p-000 .. p-060 and q-070 .. q-120
+        awaitSummary(
+            out,
+            "straggler-test",
+            "the straggler counted late",
+            s -> input(s) == 15 && s.get("accounting").get("late_events").asLong() == 1);
       } finally {
         job.cancel().get();
       }
@@ -199,7 +269,7 @@ class StreamLateDataITCase {
                   Duration.ZERO,
                   Duration.ofDays(1)));
       try {
-        Thread.sleep(4000); // the watermark reaches T0 + 120 min - 1 min - 1 ms
+        awaitWatermark(dir.resolve("out"), "late-test", T0 + 120 * MIN - MIN - 1);
         broker.produce(
             "events",
             List.of(
@@ -207,7 +277,10 @@ class StreamLateDataITCase {
                 event("e-late", T0 - 180 * MIN), // 299 min behind: late
                 // moves the watermark on, so the allowed out-of-order event is released
                 event("e-200", T0 + 200 * MIN)));
-        Thread.sleep(4000); // a few checkpoints commit the files
+        // every event read and counted, then their rows committed: 13 + e-ooo, and e-late
+        awaitSummary(dir.resolve("out"), "late-test", "all 16 records read", s -> input(s) == 16);
+        awaitRows(dir.resolve("out"), "events", 14);
+        awaitRows(dir.resolve("out"), "late_events", 1);
       } finally {
         job.cancel().get();
       }

@@ -17,6 +17,7 @@ import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
+import dev.omnichannel.monitor.testing.Await;
 import dev.omnichannel.monitor.testing.Duck;
 import dev.omnichannel.monitor.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -74,7 +74,7 @@ class StreamSuppressionITCase {
   private static final String KEY = "stream-suppression-itcase-hmac-key-0123456789";
   private static final String RUN_ID = "erasure";
   private static final Pseudonymiser P = new Pseudonymiser(KEY.getBytes(StandardCharsets.UTF_8));
-  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration TIMEOUT = Await.TIMEOUT;
 
   private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
   private static final long MIN = 60_000L;
@@ -222,7 +222,7 @@ class StreamSuppressionITCase {
       try {
         // The NEGATIVE_SENTIMENT alerts of the unhappy chats (released at T0 + 100 min) are out;
         // so are the profile rows of the hour to T0 + 1 h (X, Y, W).
-        await(
+        Await.until(
             "the first alerts and profile rows",
             () ->
                 alerts(broker).size() == 3
@@ -247,7 +247,7 @@ class StreamSuppressionITCase {
                 "device_id:d-x",
                 "email:" + P.apply("email", "X@Example.com"));
         assertThat(SuppressionList.add(SuppressionList.defaultPath(out), xKeys)).isEqualTo(4);
-        await(
+        Await.until(
             "a checkpoint after every operator applied the list",
             () -> summaryOf(summary) != null && summaryOf(summary).suppressionListIdentities == 4);
 
@@ -264,7 +264,7 @@ class StreamSuppressionITCase {
         broker.produce("events", 0, encode(second));
         broker.produce("events", 1, encode(List.of(clock("z-4", T0 + 50 * DAY))));
         // Live: Y's two journeys, W's abandoned one and Z's first; every friction.
-        await(
+        Await.until(
             "every record read and the timers of 50 days fired",
             () -> {
               RunSummary s = summaryOf(summary);
@@ -453,17 +453,6 @@ class StreamSuppressionITCase {
       return Files.exists(summary) ? RunSummary.read(summary) : null;
     } catch (Exception beingReplaced) {
       return null;
-    }
-  }
-
-  /** Waits until {@code condition} holds; fails after {@link #TIMEOUT} (a hang guard). */
-  private static void await(String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
     }
   }
 
