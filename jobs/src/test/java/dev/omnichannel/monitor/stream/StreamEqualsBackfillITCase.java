@@ -337,6 +337,41 @@ class StreamEqualsBackfillITCase {
         liveJourneys.size());
   }
 
+  /**
+   * {@code explain}'s evidence works on a stream's output too: every identity the backfill knows is
+   * found, in the stream's identity_merges, in a person holding exactly the identities the
+   * backfill's person holds, with the stitch delay longer than the data and with a short one (whose
+   * live merges chain person ids).
+   */
+  @Test
+  void explainShouldFindTheBackfillsPersonsInTheStreamsOutput() throws Exception {
+    dev.omnichannel.monitor.explain.IdentityEvidence batch =
+        dev.omnichannel.monitor.explain.IdentityEvidence.load(batchOut);
+    java.util.List<String> batchPersons =
+        rows("SELECT DISTINCT person_id FROM " + table(batchOut, "persons") + " ORDER BY 1")
+            .stream()
+            .map(r -> r.replace("|", ""))
+            .toList();
+    assertThat(batchPersons).hasSizeGreaterThan(100);
+    long multi = 0;
+    for (Path out : List.of(streamOut, liveOut)) {
+      dev.omnichannel.monitor.explain.IdentityEvidence stream =
+          dev.omnichannel.monitor.explain.IdentityEvidence.load(out);
+      for (String p : batchPersons) {
+        java.util.SortedSet<dev.omnichannel.monitor.identity.IdentityKey> ids =
+            batch.identitiesOf(p);
+        assertThat(ids).as("identities of %s in the backfill", p).isNotEmpty();
+        String inStream = stream.personOf(ids.first()).orElseThrow();
+        assertThat(inStream).as("the stream's person of %s", ids.first()).isEqualTo(p);
+        assertThat(stream.identitiesOf(inStream))
+            .as("identities of %s in %s", p, out)
+            .isEqualTo(ids);
+        multi += ids.size() > 1 ? 1 : 0;
+      }
+    }
+    assertThat(multi).isPositive();
+  }
+
   @Test
   void theStreamRunSummaryShouldBalanceWithTheBackfillsCounts() throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper json =
