@@ -141,10 +141,14 @@ public class EraseCommand implements Callable<Integer> {
     Path suppression = SuppressionList.defaultPath(output);
     if (dryRun) {
       IdentityEvidence evidence = IdentityEvidence.load(output);
+      List<ErasureTargets> targets = new ArrayList<>();
       for (ErasureRequest r : requests) {
-        ErasureTargets t = ErasureTargets.resolve(r, evidence);
-        PartitionEraser.Result plan = new PartitionEraser(output, runId).plan(t);
-        print(r, t, plan, "would remove", out);
+        targets.add(ErasureTargets.resolve(r, evidence));
+      }
+      List<PartitionEraser.Result> plans =
+          new PartitionEraser(output, runId).plan(targets, (LocalDate) null);
+      for (int i = 0; i < requests.size(); i++) {
+        print(requests.get(i), targets.get(i), plans.get(i), "would remove", out);
       }
       out.println("  (dry run: nothing removed, nothing suppressed, no receipt written)");
       out.flush();
@@ -169,15 +173,27 @@ public class EraseCommand implements Callable<Integer> {
       total.partitionsRewritten = zeros();
       total.partitionsRemoved = zeros();
       List<Path> receipts = new ArrayList<>();
-      for (ErasureRequest r : requests) {
-        ErasureTargets t = ErasureTargets.resolve(r, evidence);
-        int added = SuppressionList.add(suppression, t.identityKeys());
-        PartitionEraser eraser = new PartitionEraser(output, runId);
-        PartitionEraser.Result result =
-            noDayFree ? eraser.plan(t, LocalDate.MAX) : eraser.erase(t, through);
+      // Suppressed first; then one read of the output erases every request.
+      List<ErasureTargets> targets = new ArrayList<>();
+      int[] addedBy = new int[requests.size()];
+      for (int i = 0; i < requests.size(); i++) {
+        ErasureTargets t = ErasureTargets.resolve(requests.get(i), evidence);
+        targets.add(t);
+        addedBy[i] = SuppressionList.add(suppression, t.identityKeys());
+      }
+      PartitionEraser eraser = new PartitionEraser(output, runId);
+      List<PartitionEraser.Result> results =
+          noDayFree ? eraser.plan(targets, LocalDate.MAX) : eraser.erase(targets, through);
+      List<PartitionEraser.Result> left =
+          held.isPresent() ? eraser.plan(targets, held.get()) : null;
+      for (int i = 0; i < requests.size(); i++) {
+        ErasureRequest r = requests.get(i);
+        ErasureTargets t = targets.get(i);
+        PartitionEraser.Result result = results.get(i);
+        int added = addedBy[i];
         ErasureReceipt receipt = new ErasureReceipt().counts(result);
-        if (held.isPresent()) {
-          receipt.pending(held.get().toString(), eraser.plan(t, held.get()));
+        if (left != null) {
+          receipt.pending(held.get().toString(), left.get(i));
           anyPending |= ErasureReceipt.PENDING.equals(receipt.status);
         }
         receipt.requestId = r.requestId();

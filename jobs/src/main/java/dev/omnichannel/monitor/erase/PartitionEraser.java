@@ -85,92 +85,128 @@ public final class PartitionEraser {
 
   /** Counts what erasing {@code targets} would change; changes nothing. */
   public Result plan(ErasureTargets targets) throws IOException {
-    return run(targets, false, null, null);
+    return run(List.of(targets), false, null, null).get(0);
   }
 
   /** Counts what erasing {@code targets} would change in the partitions from {@code from} on. */
   public Result plan(ErasureTargets targets, LocalDate from) throws IOException {
-    return run(targets, false, from, null);
+    return run(List.of(targets), false, from, null).get(0);
+  }
+
+  /**
+   * Counts what erasing each of {@code requests} would change in the partitions from {@code from}
+   * on (null: all), in one read of the output; changes nothing.
+   */
+  public List<Result> plan(List<ErasureTargets> requests, LocalDate from) throws IOException {
+    return run(requests, false, from, null);
   }
 
   /** Erases {@code targets}. */
   public Result erase(ErasureTargets targets) throws IOException {
-    return run(targets, true, null, null);
+    return run(List.of(targets), true, null, null).get(0);
   }
 
   /**
-   * Erases {@code targets} from the partitions up to {@code through} (inclusive; null: all), the
-   * days this run holds.
+   * Erases every one of {@code requests} from the partitions up to {@code through} (inclusive;
+   * null: all), the days this run holds, in one read of the output: each partition is read once,
+   * each row goes through every request in turn (a request's redaction is seen by the next), and
+   * each changed partition is written once and swapped in with the others at the end.
+   *
+   * @return per request, in order, what it removed and redacted
    */
-  public Result erase(ErasureTargets targets, LocalDate through) throws IOException {
-    return run(targets, true, null, through);
+  public List<Result> erase(List<ErasureTargets> requests, LocalDate through) throws IOException {
+    return run(requests, true, null, through);
   }
 
-  private Result run(ErasureTargets targets, boolean apply, LocalDate from, LocalDate through)
+  private List<Result> run(
+      List<ErasureTargets> requests, boolean apply, LocalDate from, LocalDate through)
       throws IOException {
-    RowEraser eraser = new RowEraser(targets);
-    Map<String, Long> removed = new LinkedHashMap<>();
-    Map<String, Long> redacted = new LinkedHashMap<>();
-    Map<String, Long> rewritten = new LinkedHashMap<>();
-    Map<String, Long> emptied = new LinkedHashMap<>();
-    TreeSet<String> days = new TreeSet<>();
+    int n = requests.size();
+    RowEraser[] erasers = new RowEraser[n];
+    List<Map<String, Long>> removed = new ArrayList<>(n);
+    List<Map<String, Long>> redacted = new ArrayList<>(n);
+    List<Map<String, Long>> rewritten = new ArrayList<>(n);
+    List<Map<String, Long>> emptied = new ArrayList<>(n);
+    List<TreeSet<String>> days = new ArrayList<>(n);
+    boolean any = false;
+    for (int i = 0; i < n; i++) {
+      erasers[i] = new RowEraser(requests.get(i));
+      any |= !requests.get(i).isEmpty();
+      removed.add(new LinkedHashMap<>());
+      redacted.add(new LinkedHashMap<>());
+      rewritten.add(new LinkedHashMap<>());
+      emptied.add(new LinkedHashMap<>());
+      days.add(new TreeSet<>());
+    }
     List<Path[]> swaps = new ArrayList<>(); // {partition, replacement or null, trash slot}
     PartitionCommitter.deleteTree(staging);
     try {
       for (Table table : RowEraser.ORDER) {
         String name = table.tableName();
-        long rem = 0;
-        long red = 0;
-        long rew = 0;
-        long emp = 0;
-        if (!targets.isEmpty()) {
-          for (Path dir : partitions(output.resolve(name))) {
-            if (!within(dir, from, through)) {
-              continue;
-            }
-            List<Path> files = PartitionCommitter.parquetFiles(dir);
-            List<? extends SpecificRecordBase> rows = ParquetFiles.readAll(files, table.rowType());
-            List<SpecificRecordBase> kept = new ArrayList<>(rows.size());
-            long r = 0;
-            long d = 0;
-            for (SpecificRecordBase row : rows) {
-              switch (eraser.apply(table, row)) {
-                case KEEP -> kept.add(row);
-                case REDACT -> {
-                  kept.add(row);
-                  d++;
-                }
-                case REMOVE -> r++;
-              }
-            }
-            if (r == 0 && d == 0) {
-              continue;
-            }
-            rem += r;
-            red += d;
-            String dt = dir.getFileName().toString();
-            days.add(dt.substring(3));
-            Path replacement = null;
-            if (kept.isEmpty()) {
-              emp++;
-            } else {
-              rew++;
-              if (apply) {
-                replacement = staging.resolve(name).resolve(dt);
-                write(table, kept, replacement.resolve("part-" + runId + "-0.parquet"));
-              }
-            }
-            swaps.add(new Path[] {dir, replacement, trash.resolve(name).resolve(dt)});
+        long[] rem = new long[n];
+        long[] red = new long[n];
+        long[] rew = new long[n];
+        long[] emp = new long[n];
+        for (Path dir : any ? partitions(output.resolve(name)) : List.<Path>of()) {
+          if (!within(dir, from, through)) {
+            continue;
           }
+          List<Path> files = PartitionCommitter.parquetFiles(dir);
+          List<? extends SpecificRecordBase> rows = ParquetFiles.readAll(files, table.rowType());
+          List<SpecificRecordBase> kept = new ArrayList<>(rows.size());
+          long[] r = new long[n];
+          long[] d = new long[n];
+          boolean changed = false;
+          for (SpecificRecordBase row : rows) {
+            boolean keep = true;
+            for (int i = 0; i < n && keep; i++) {
+              switch (erasers[i].apply(table, row)) {
+                case KEEP -> {}
+                case REDACT -> d[i]++;
+                case REMOVE -> {
+                  r[i]++;
+                  keep = false;
+                }
+              }
+            }
+            if (keep) {
+              kept.add(row);
+            }
+          }
+          String dt = dir.getFileName().toString();
+          for (int i = 0; i < n; i++) {
+            if (r[i] + d[i] > 0) {
+              changed = true;
+              rem[i] += r[i];
+              red[i] += d[i];
+              days.get(i).add(dt.substring(3));
+              if (kept.isEmpty()) {
+                emp[i]++;
+              } else {
+                rew[i]++;
+              }
+            }
+          }
+          if (!changed) {
+            continue;
+          }
+          Path replacement = null;
+          if (!kept.isEmpty() && apply) {
+            replacement = staging.resolve(name).resolve(dt);
+            write(table, kept, replacement.resolve("part-" + runId + "-0.parquet"));
+          }
+          swaps.add(new Path[] {dir, replacement, trash.resolve(name).resolve(dt)});
         }
-        removed.put(name, rem);
-        redacted.put(name, red);
-        rewritten.put(name, rew);
-        emptied.put(name, emp);
+        for (int i = 0; i < n; i++) {
+          removed.get(i).put(name, rem[i]);
+          redacted.get(i).put(name, red[i]);
+          rewritten.get(i).put(name, rew[i]);
+          emptied.get(i).put(name, emp[i]);
+        }
       }
       if (apply) {
-        for (Path[] s : swaps) {
-          PartitionCommitter.replace(s[0], s[1], s[2]);
+        for (Path[] sw : swaps) {
+          PartitionCommitter.replace(sw[0], sw[1], sw[2]);
         }
         PartitionCommitter.deleteTree(trash);
         PartitionCommitter.deleteIfEmpty(trash.getParent());
@@ -179,7 +215,17 @@ public final class PartitionEraser {
       PartitionCommitter.deleteTree(staging);
       PartitionCommitter.deleteIfEmpty(staging.getParent());
     }
-    return new Result(removed, redacted, rewritten, emptied, List.copyOf(days));
+    List<Result> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(
+          new Result(
+              removed.get(i),
+              redacted.get(i),
+              rewritten.get(i),
+              emptied.get(i),
+              List.copyOf(days.get(i))));
+    }
+    return out;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
