@@ -170,7 +170,12 @@ public final class BackfillRunner {
             .map(org.apache.flink.core.fs.Path::new)
             .toArray(org.apache.flink.core.fs.Path[]::new);
     FileSource<RawRecord> source =
-        FileSource.forBulkFileFormat(new EventFileFormat(), paths).build();
+        FileSource.forBulkFileFormat(
+                config.mapping() == null
+                    ? new EventFileFormat()
+                    : EventFileFormat.textRows(config.mapping().header() ? 1 : 0),
+                paths)
+            .build();
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "event files")
         .uid("source-files")
         .name("read event files");

@@ -4,6 +4,8 @@ import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.mapping.Mapping;
+import dev.omnichannel.monitor.mapping.MappingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -101,6 +103,15 @@ public class BackfillCommand implements Callable<Integer> {
               + " without it such files are dead letters and the run exits 0.")
   boolean failOnUnreadableInput;
 
+  @Option(
+      names = "--mapping",
+      paramLabel = "FILE",
+      description =
+          "A mapping (YAML) of a legacy export: every input file is read as CSV, TSV or"
+              + " fixed-width rows of that export, whatever its name, and each row is mapped to an"
+              + " event. See README, 'Mapping legacy exports'.")
+  Path mappingFile;
+
   @Mixin PipelineOptions options = new PipelineOptions();
 
   @Override
@@ -118,7 +129,7 @@ public class BackfillCommand implements Callable<Integer> {
   }
 
   /** The range and input files of a command line whose every flag has been checked. */
-  record Checked(Range range, List<String> files) {}
+  record Checked(Range range, List<String> files, Mapping mapping) {}
 
   /**
    * Checks every flag before any work (nothing is created, no job starts): the range, the output
@@ -134,20 +145,31 @@ public class BackfillCommand implements Callable<Integer> {
     }
     PathChecks.outputDir("--output", output);
     options.validate();
-    return new Checked(range, InputResolver.resolve(inputs));
+    Mapping mapping = null;
+    if (mappingFile != null) {
+      PathChecks.inputFile("--mapping", mappingFile);
+      try {
+        mapping = Mapping.read(mappingFile);
+      } catch (MappingException e) {
+        throw new UserException("--mapping " + e.getMessage(), e);
+      }
+    }
+    return new Checked(range, InputResolver.resolve(inputs, mapping != null), mapping);
   }
 
   /** The configuration of this invocation, whose flags {@link #validate()} checked. */
   FlowConfig config(Checked checked, byte[] hmacKey) throws Exception {
     Files.createDirectories(output);
-    return options.backfillConfig(
-        checked.files(),
-        output,
-        checked.range().from(),
-        checked.range().to(),
-        parallelism,
-        hmacKey,
-        RunIds.next("backfill"));
+    return options
+        .backfillConfig(
+            checked.files(),
+            output,
+            checked.range().from(),
+            checked.range().to(),
+            parallelism,
+            hmacKey,
+            RunIds.next("backfill"))
+        .withMapping(checked.mapping());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -22,10 +23,19 @@ public final class InputResolver {
   private InputResolver() {}
 
   public static List<String> resolve(List<String> inputs) {
+    return resolve(inputs, false);
+  }
+
+  /**
+   * @param textExports true with {@code --mapping}: every file is a text export, whatever its name
+   *     (an explicit file, and every visible file of a directory or glob)
+   */
+  public static List<String> resolve(List<String> inputs, boolean textExports) {
+    Predicate<String> accepts = textExports ? name -> true : EventFileFormat::isEventFile;
     TreeSet<String> files = new TreeSet<>();
     for (String input : inputs) {
       if (input.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
-        List<Path> matched = glob(input);
+        List<Path> matched = glob(input, accepts);
         if (matched.isEmpty()) {
           throw new UserException("--input " + input + " matches no event files");
         }
@@ -40,7 +50,7 @@ public final class InputResolver {
         throw new UserException("--input " + input + " is not readable");
       }
       if (Files.isDirectory(p)) {
-        List<Path> found = walk(p);
+        List<Path> found = walk(p, accepts);
         if (found.isEmpty() && hasVisibleFiles(p)) {
           // other files only: most likely the wrong directory
           throw new UserException(
@@ -52,7 +62,7 @@ public final class InputResolver {
           files.add(p.toAbsolutePath().normalize().toString());
         }
         found.forEach(f -> files.add(f.toAbsolutePath().normalize().toString()));
-      } else if (EventFileFormat.isEventFile(p.getFileName().toString())) {
+      } else if (accepts.test(p.getFileName().toString())) {
         files.add(p.toAbsolutePath().normalize().toString());
       } else {
         throw new UserException(
@@ -71,11 +81,11 @@ public final class InputResolver {
     }
   }
 
-  private static List<Path> walk(Path dir) {
+  private static List<Path> walk(Path dir, Predicate<String> accepts) {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
           .filter(f -> visible(dir, f))
-          .filter(f -> EventFileFormat.isEventFile(f.getFileName().toString()))
+          .filter(f -> accepts.test(f.getFileName().toString()))
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -93,7 +103,7 @@ public final class InputResolver {
     return true;
   }
 
-  private static List<Path> glob(String pattern) {
+  private static List<Path> glob(String pattern, Predicate<String> accepts) {
     // Walk from the longest leading part without glob characters; match absolute paths.
     Path pat = Path.of(pattern).toAbsolutePath().normalize();
     Path base = pat.getRoot();
@@ -113,7 +123,7 @@ public final class InputResolver {
       return s.filter(Files::isRegularFile)
           .filter(f -> m.matches(f.toAbsolutePath().normalize()))
           .filter(f -> visible(start, f))
-          .filter(f -> EventFileFormat.isEventFile(f.getFileName().toString()))
+          .filter(f -> accepts.test(f.getFileName().toString()))
           .sorted()
           .toList();
     } catch (IOException e) {

@@ -287,7 +287,8 @@ public class PipelineOptions {
         attributionWindow(),
         runId,
         suppressionFile.toAbsolutePath().normalize().toString(),
-        suppressionList(suppressionFile));
+        suppressionList(suppressionFile),
+        null);
   }
 
   /**

@@ -4,11 +4,14 @@ import dev.omnichannel.monitor.avro.DeadLetterRow;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.identity.SuppressionList;
+import dev.omnichannel.monitor.io.DeadLetterReason;
 import dev.omnichannel.monitor.io.DecodeResult;
 import dev.omnichannel.monitor.io.EventDecoder;
 import dev.omnichannel.monitor.io.PayloadRedactor;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.io.ValidationRules;
+import dev.omnichannel.monitor.mapping.Mapping;
+import dev.omnichannel.monitor.mapping.RowMapper;
 import java.time.Instant;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -37,7 +40,10 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   private final long readFrom;
   private final long readTo;
 
+  private final Mapping mapping;
+
   private transient EventDecoder decoder;
+  private transient RowMapper rows;
   private transient PayloadRedactor redactor;
   private transient LongCounter input;
   private transient LongCounter dead;
@@ -61,6 +67,21 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
       long readFrom,
       long readTo,
       SuppressionList suppression) {
+    this(rules, hmacKey, readFrom, readTo, suppression, null);
+  }
+
+  /**
+   * @param mapping the mapping every record's text is a row of (a legacy export read with {@code
+   *     --mapping}), or null for event records
+   */
+  public DecodeFunction(
+      ValidationRules rules,
+      byte[] hmacKey,
+      long readFrom,
+      long readTo,
+      SuppressionList suppression,
+      Mapping mapping) {
+    this.mapping = mapping;
     this.rules = rules;
     this.suppression = suppression;
     this.hmacKey = hmacKey.clone();
@@ -72,6 +93,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   public void open(OpenContext ctx) {
     decoder = new EventDecoder(rules, new Pseudonymiser(hmacKey));
     redactor = new PayloadRedactor(new Pseudonymiser(hmacKey));
+    rows = mapping == null ? null : new RowMapper(mapping);
     input = getRuntimeContext().getLongCounter(Counters.INPUT_RECORDS);
     dead = getRuntimeContext().getLongCounter(Counters.DEAD_LETTERS);
     outOfRange = getRuntimeContext().getLongCounter(Counters.OUT_OF_RANGE);
@@ -81,7 +103,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
     input.add(1);
-    DecodeResult r = decoder.decode(raw);
+    DecodeResult r = decode(raw);
     Long time = r.eventTime();
     if (time != null && (time < readFrom || time >= readTo)) {
       outOfRange.add(1);
@@ -99,6 +121,21 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
     }
     dead.add(1);
     ctx.output(Tags.DEAD_LETTERS, row);
+  }
+
+  /**
+   * Decodes a record: an event record directly, a row of a legacy export through its mapping (a row
+   * that does not fit is rejected with a {@link DeadLetterReason#MAPPING} reason).
+   */
+  private DecodeResult decode(RawRecord raw) {
+    if (rows == null || raw.readError != null) {
+      return decoder.decode(raw);
+    }
+    RowMapper.Result m = rows.map(raw.payload == null ? "" : raw.payload);
+    if (m.problem() != null) {
+      return DecodeResult.rejected(DeadLetterReason.MAPPING.with(m.problem()), null, null);
+    }
+    return decoder.decode(m.json());
   }
 
   /**

@@ -163,7 +163,8 @@ public final class Flow {
                     config.hmacKey(),
                     config.readFrom(),
                     config.readTo(),
-                    config.suppressed()))
+                    config.suppressed(),
+                    config.mapping()))
             .returns(EventTypeInfo.INSTANCE)
             .uid("decode")
             .name("decode, validate, pseudonymise");

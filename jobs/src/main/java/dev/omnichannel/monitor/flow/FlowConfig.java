@@ -6,6 +6,7 @@ import dev.omnichannel.monitor.identity.NeverLinkRules;
 import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.mapping.Mapping;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ import java.util.TreeMap;
  *     <output>/_erasures/suppressed-identities.txt}; stream mode reads it as it changes
  * @param suppressed the suppression list as read when the run was configured (a backfill applies it
  *     for the whole run)
+ * @param mapping the mapping of a legacy export the input files are read with ({@code --mapping}),
+ *     or null for event files
  */
 public record FlowConfig(
     List<String> inputs,
@@ -54,7 +57,8 @@ public record FlowConfig(
     AttributionWindows.Kind attributionWindow,
     String runId,
     String suppressionFile,
-    SuppressionList suppressed)
+    SuppressionList suppressed,
+    Mapping mapping)
     implements Serializable {
 
   public FlowConfig {
@@ -105,6 +109,7 @@ public record FlowConfig(
         attributionWindow,
         runId,
         null,
+        null,
         null);
   }
 
@@ -126,7 +131,30 @@ public record FlowConfig(
         attributionWindow,
         runId,
         file.toAbsolutePath().normalize().toString(),
-        list);
+        list,
+        mapping);
+  }
+
+  /** This configuration reading its input files with {@code mapping} (null: event files). */
+  public FlowConfig withMapping(Mapping mapping) {
+    return new FlowConfig(
+        inputs,
+        output,
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        validation,
+        journey,
+        namespaceLimits,
+        neverLink,
+        patterns,
+        attribution,
+        attributionWindow,
+        runId,
+        suppressionFile,
+        suppressed,
+        mapping);
   }
 
   /** A configuration without never_link rules. */

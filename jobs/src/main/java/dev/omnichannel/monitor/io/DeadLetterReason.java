@@ -20,7 +20,12 @@ public enum DeadLetterReason {
   /** value or sentiment is NaN, infinite, or out of range. */
   INVALID_VALUE,
   /** The record is larger than the 1 MiB limit. */
-  RECORD_TOO_LARGE;
+  RECORD_TOO_LARGE,
+  /**
+   * A row of a legacy export that does not fit its {@code --mapping}: the detail names the column
+   * and the value, e.g. {@code mapping: column csat value "ten": not a number (sentiment)}.
+   */
+  MAPPING;
 
   /** The lower-case code written to the reason column. */
   public String code() {

@@ -37,6 +37,33 @@ import org.apache.flink.core.fs.Path;
 public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
   private static final int BATCH = 512;
 
+  /**
+   * True when every file is a text export read through a mapping ({@code --mapping}): each line,
+   * whatever the file's name, is one record (gzipped when the name ends in {@code .gz}).
+   */
+  private final boolean textRows;
+
+  /** Lines at the start of each file that are not records (a header), in text-row mode. */
+  private final int headerLines;
+
+  /** The format of event files (Avro, JSON Lines). */
+  public EventFileFormat() {
+    this(false, 0);
+  }
+
+  private EventFileFormat(boolean textRows, int headerLines) {
+    this.textRows = textRows;
+    this.headerLines = headerLines;
+  }
+
+  /**
+   * The format of the rows of a legacy export: one record per line of text (source {@code
+   * file:line}), the first {@code headerLines} lines of each file skipped.
+   */
+  public static EventFileFormat textRows(int headerLines) {
+    return new EventFileFormat(true, headerLines);
+  }
+
   /** True for the file names this format reads. */
   public static boolean isEventFile(String name) {
     return name.endsWith(".avro")
@@ -49,7 +76,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
   @Override
   public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
       throws IOException {
-    return open(split, 0);
+    return open(split, 0, textRows ? headerLines : -1);
   }
 
   @Override
@@ -57,10 +84,14 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
       throws IOException {
     long skip =
         split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
-    return open(split, skip);
+    return open(split, skip, textRows ? headerLines : -1);
   }
 
-  private static Reader<RawRecord> open(FileSourceSplit split, long skip) throws IOException {
+  /**
+   * @param headerLines lines skipped at the start of a text export, or -1 for event files
+   */
+  private static Reader<RawRecord> open(FileSourceSplit split, long skip, int headerLines)
+      throws IOException {
     Path path = split.path();
     String name = path.getName();
     String scheme = path.toUri().getScheme();
@@ -68,7 +99,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
         scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
     RecordReader reader;
     try {
-      reader = reader(path, name, file);
+      reader = reader(path, name, file, headerLines);
     } catch (IOException e) {
       // gone since it was listed, not readable, not gzip: one dead letter, the run goes on
       reader = new FailedReader(unreadable(file, "", e, ""));
@@ -79,28 +110,35 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     return new BatchingReader(reader, skip);
   }
 
-  private static RecordReader reader(Path path, String name, String file) throws IOException {
+  private static RecordReader reader(Path path, String name, String file, int headerLines)
+      throws IOException {
     FSDataInputStream in = path.getFileSystem().open(path);
-    return reader(name, file, in);
+    return reader(name, file, in, headerLines);
+  }
+
+  static RecordReader reader(String name, String file, InputStream in) throws IOException {
+    return reader(name, file, in, -1);
   }
 
   /**
    * The reader of one opened file, chosen by its name: Avro, gzipped or plain JSON Lines. A gzip
    * file whose header is damaged gives a reader of its one dead letter.
    */
-  static RecordReader reader(String name, String file, InputStream in) throws IOException {
-    if (name.endsWith(".avro")) {
+  static RecordReader reader(String name, String file, InputStream in, int headerLines)
+      throws IOException {
+    if (headerLines < 0 && name.endsWith(".avro")) {
       return new AvroRecordReader(file, in);
     }
+    int skip = Math.max(0, headerLines);
     if (!name.endsWith(".gz")) {
-      return new LineRecordReader(file, in);
+      return new LineRecordReader(file, in, skip);
     }
     BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
     buffered.mark(HEAD_BYTES);
     byte[] head = buffered.readNBytes(HEAD_BYTES);
     buffered.reset();
     try {
-      return new LineRecordReader(file, new GZIPInputStream(buffered, 1 << 16));
+      return new LineRecordReader(file, new GZIPInputStream(buffered, 1 << 16), skip);
     } catch (IOException e) {
       buffered.close();
       return new FailedReader(unreadable(file, "", e, "first bytes (hex): " + hex(head)));
@@ -230,9 +268,17 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
     private boolean failed;
     private long lineNo;
 
+    /** Lines at the start that are not records (a text export's header). */
+    private final int skipLines;
+
     LineRecordReader(String file, InputStream in) {
+      this(file, in, 0);
+    }
+
+    LineRecordReader(String file, InputStream in, int skipLines) {
       this.file = file;
       this.in = in;
+      this.skipLines = skipLines;
     }
 
     /**
@@ -278,7 +324,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
           return tooLarge(start, size);
         }
         int len = size > 0 && buf[nl - 1] == '\r' ? size - 1 : size;
-        if (isBlank(buf, start, len)) {
+        if (lineNo <= skipLines || isBlank(buf, start, len)) {
           continue;
         }
         return record(start, len);
