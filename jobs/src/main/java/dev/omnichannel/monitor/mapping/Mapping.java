@@ -450,7 +450,11 @@ public record Mapping(
             field,
             value
                 + " is not "
-                + (target.equals("outcome") ? "an outcome" : "a " + target.replace('_', ' '))
+                + switch (target) {
+                  case "channel" -> "a channel";
+                  case "event_type" -> "an event type";
+                  default -> "an outcome";
+                }
                 + " (expected one of "
                 + String.join(", ", symbols)
                 + ")");

@@ -56,6 +56,7 @@ class BadFlagsTest {
   private Path missing;
   private Path csv;
   private Path badRules;
+  private Path badMapping;
   private Path anOutput;
 
   /** What an option's value is, which decides its bad values. */
@@ -236,6 +237,7 @@ class BadFlagsTest {
     missing = dir.resolve("missing").resolve("nothing-here");
     anOutput = Files.createDirectories(dir.resolve("an-output").resolve("_runs")).getParent();
     badRules = Files.writeString(dir.resolve("bad-rules.yaml"), "never_link: [[email:a@x.com]]\n");
+    badMapping = Files.writeString(dir.resolve("bad-mapping.yaml"), "format: xls\n");
     csv =
         Files.writeString(
             dir.resolve("paths.csv"),
@@ -334,6 +336,8 @@ class BadFlagsTest {
       case "erase --person" -> List.of("p-123", "P-0123456789ABCDEF", "customer_id=C1");
       case "erase --request-id" -> List.of("a/b", "..", "-x");
       case "erase --requests" -> List.of(plain.toString()); // not JSON Lines
+      // a mapping that does not check, a file that is not a mapping at all
+      case "backfill --mapping" -> List.of(badMapping.toString(), plain.toString());
       case "backfill --identity-rules", "stream --identity-rules" ->
           List.of(badRules.toString(), plain.toString());
       // a file that is not a suppression list: the error names the file and the line
