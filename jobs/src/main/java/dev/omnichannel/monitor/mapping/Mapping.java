@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -392,7 +391,7 @@ public record Mapping(
         }
         if (!NAMED_FORMATS.contains(format)) {
           try {
-            DateTimeFormatter.ofPattern(format);
+            RowMapper.formatter(format, ZoneId.of("UTC"));
           } catch (IllegalArgumentException e) {
             throw error(field + ".format", format + " is not a time pattern: " + e.getMessage());
           }

@@ -15,7 +15,11 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -196,15 +200,26 @@ public final class RowMapper {
         case "epoch_seconds" -> Math.multiplyExact(Long.parseLong(v), 1000L);
         case "iso" -> iso(v, zone).toEpochMilli();
         default -> {
-          DateTimeFormatter f =
-              formatters.computeIfAbsent(
-                  rule, r -> DateTimeFormatter.ofPattern(r.format()).withZone(zone));
+          DateTimeFormatter f = formatters.computeIfAbsent(rule, r -> formatter(r.format(), zone));
           yield Instant.from(f.parse(v)).toEpochMilli();
         }
       };
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       throw misfit(rule, v, "not a time in format " + rule.format());
     }
+  }
+
+  /**
+   * The formatter of a time pattern: strict (31/02 is no date; {@code yyyy} needs no era), local
+   * times in {@code zone}.
+   */
+  static DateTimeFormatter formatter(String pattern, ZoneId zone) {
+    return new DateTimeFormatterBuilder()
+        .appendPattern(pattern)
+        .parseDefaulting(ChronoField.ERA, 1)
+        .toFormatter(Locale.ROOT)
+        .withResolverStyle(ResolverStyle.STRICT)
+        .withZone(zone);
   }
 
   private static Instant iso(String v, ZoneId zone) {

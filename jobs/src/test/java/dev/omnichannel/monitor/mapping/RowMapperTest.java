@@ -66,6 +66,9 @@ class RowMapperTest {
     RowMapper m = mapper(MappingTest.VALID);
     assertThat(m.map("c-5,31/02/2026 25:00,S,1,3,p").problem())
         .isEqualTo("column at value \"31/02/2026 25:00\": not a time in format dd/MM/yyyy HH:mm");
+    // strict: no 31 February (a lenient parser would read 28 February)
+    assertThat(m.map("c-5,31/02/2026 14:30,S,1,3,p").problem())
+        .isEqualTo("column at value \"31/02/2026 14:30\": not a time in format dd/MM/yyyy HH:mm");
     assertThat(m.map("c-5,05/01/2026 14:30,S,12.5x,3,p").problem())
         .isEqualTo("column amount value \"12.5x\": not a number (value)");
     assertThat(m.map("c-5,05/01/2026 14:30,S,1,NaN,p").problem())
