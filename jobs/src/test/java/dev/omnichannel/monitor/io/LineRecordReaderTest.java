@@ -40,6 +40,17 @@ class LineRecordReaderTest {
   }
 
   @Test
+  void textRowsSkipTheirHeaderWhateverTheFileNameAndKeepTheirLineNumbers() throws IOException {
+    byte[] csv = "id,at\r\na,1\r\n\r\nb,2\n".getBytes(StandardCharsets.UTF_8);
+    List<RawRecord> r =
+        drain(EventFileFormat.reader("calls.avro", "f", new ByteArrayInputStream(csv), 1));
+    assertThat(r).extracting(x -> x.source + "=" + x.payload).containsExactly("f:2=a,1", "f:4=b,2");
+    List<RawRecord> all =
+        drain(EventFileFormat.reader("calls.txt", "f", new ByteArrayInputStream(csv), 0));
+    assertThat(all).extracting(x -> x.payload).containsExactly("id,at", "a,1", "b,2");
+  }
+
+  @Test
   void shouldReadALastLineWithoutNewlineAndNothingAfterAFinalNewline() throws IOException {
     assertThat(read("x\ny")).extracting(x -> x.payload).containsExactly("x", "y");
     assertThat(read("x\ny\n")).extracting(x -> x.payload).containsExactly("x", "y");
