@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.mapping.HeaderCheck;
 import dev.omnichannel.monitor.mapping.Mapping;
 import dev.omnichannel.monitor.mapping.MappingException;
 import java.nio.file.Files;
@@ -154,7 +155,18 @@ public class BackfillCommand implements Callable<Integer> {
         throw new UserException("--mapping " + e.getMessage(), e);
       }
     }
-    return new Checked(range, InputResolver.resolve(inputs, mapping != null), mapping);
+    List<String> files = InputResolver.resolve(inputs, mapping != null);
+    if (mapping != null) {
+      for (String f : files) {
+        Path p = Path.of(f);
+        String problem = Files.isRegularFile(p) ? HeaderCheck.problem(mapping, p) : null;
+        if (problem != null) {
+          throw new UserException(
+              "--input " + f + ": " + problem + " (--mapping " + mappingFile + ")");
+        }
+      }
+    }
+    return new Checked(range, files, mapping);
   }
 
   /** The configuration of this invocation, whose flags {@link #validate()} checked. */

@@ -18,7 +18,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -83,8 +85,49 @@ public final class RowMapper {
     }
   }
 
+  /**
+   * Null when a file's header line names the mapping's columns, in order (cells trimmed, case
+   * ignored), else what differs: a changed export layout would otherwise fill fields from the wrong
+   * columns.
+   */
+  public String headerProblem(String line) {
+    String[] cells;
+    try {
+      cells = cells(line);
+    } catch (Misfit e) {
+      return "header " + e.getMessage().replaceFirst("^row ", "");
+    }
+    List<String> names = mapping.columns();
+    for (int i = 0; i < Math.max(cells.length, names.size()); i++) {
+      String found = i < cells.length ? cells[i].trim() : null;
+      String expected = i < names.size() ? names.get(i) : null;
+      if (found == null || expected == null || !found.equalsIgnoreCase(expected)) {
+        return "header column "
+            + (i + 1)
+            + " is "
+            + (found == null ? "missing" : "\"" + found + "\"")
+            + ", the mapping expects "
+            + (expected == null ? "no more columns" : expected)
+            + " (header: "
+            + String.join(", ", Arrays.stream(cells).map(String::trim).toList())
+            + ")";
+      }
+    }
+    return null;
+  }
+
   /** The line's cells, one per column of the mapping. */
   String[] split(String line) throws Misfit {
+    String[] cells = cells(line);
+    int n = mapping.columns().size();
+    if (cells.length != n) {
+      throw new Misfit("row has " + cells.length + " columns, expected " + n);
+    }
+    return cells;
+  }
+
+  /** The line's cells as the format splits it (fixed: always one per column). */
+  private String[] cells(String line) throws Misfit {
     if (line.startsWith("\uFEFF")) {
       line = line.substring(1); // a byte order mark, as spreadsheet exports write
     }
@@ -104,9 +147,6 @@ public final class RowMapper {
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new Misfit("row is not " + mapping.format() + ": " + why.split("\n")[0]);
-    }
-    if (cells.length != n) {
-      throw new Misfit("row has " + cells.length + " columns, expected " + n);
     }
     return cells;
   }

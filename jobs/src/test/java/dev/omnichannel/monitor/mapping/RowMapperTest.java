@@ -145,4 +145,18 @@ class RowMapperTest {
     assertThat(event(m, "\uFEFF1,2026-01-05T09:00:00Z,a@x.com").get("event_id").asText())
         .isEqualTo("1");
   }
+
+  @Test
+  void aHeaderMustNameTheColumnsInOrder() {
+    RowMapper m = mapper(MappingTest.VALID);
+    assertThat(m.headerProblem("\uFEFFid, AT ,kind,amount,csat,phone")).isNull();
+    assertThat(m.headerProblem("id,at,kind,amount,csat"))
+        .isEqualTo(
+            "header column 6 is missing, the mapping expects phone (header: id, at, kind, amount,"
+                + " csat)");
+    assertThat(m.headerProblem("id,at,kind,amount,csat,phone,extra"))
+        .isEqualTo(
+            "header column 7 is \"extra\", the mapping expects no more columns (header: id, at,"
+                + " kind, amount, csat, phone, extra)");
+  }
 }
