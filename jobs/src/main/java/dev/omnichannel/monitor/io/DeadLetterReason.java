@@ -20,7 +20,19 @@ public enum DeadLetterReason {
   /** value or sentiment is NaN, infinite, or out of range. */
   INVALID_VALUE,
   /** The record is larger than the 1 MiB limit. */
-  RECORD_TOO_LARGE;
+  RECORD_TOO_LARGE,
+  /**
+   * With a schema registry: the Kafka value is not in the registry wire format (magic byte 0, a
+   * 4-byte schema id, the datum).
+   */
+  REGISTRY_BAD_FRAME,
+  /** With a schema registry: the registry has no schema of the value's schema id. */
+  REGISTRY_UNKNOWN_SCHEMA_ID,
+  /**
+   * With a schema registry: the value's writer schema is not Avro, or cannot be resolved to the
+   * current ChannelEvent schema.
+   */
+  REGISTRY_INCOMPATIBLE_SCHEMA;
 
   /** The lower-case code written to the reason column. */
   public String code() {

@@ -1,0 +1,202 @@
+package dev.omnichannel.monitor.io.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.omnichannel.monitor.avro.Channel;
+import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.avro.EventType;
+import dev.omnichannel.monitor.avro.Identity;
+import dev.omnichannel.monitor.event.Event;
+import dev.omnichannel.monitor.identity.Pseudonymiser;
+import dev.omnichannel.monitor.io.DecodeResult;
+import dev.omnichannel.monitor.io.EventDecoder;
+import dev.omnichannel.monitor.io.KafkaRecordFormat;
+import dev.omnichannel.monitor.io.ValidationRules;
+import dev.omnichannel.monitor.io.registry.SchemaRegistryClient.RegistryUnavailableException;
+import dev.omnichannel.monitor.testing.RecordedRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Registry-framed values read through {@link RegistryDatumReader} against the registry's
+ * Confluent-compatible API served from prepared answers ({@link RecordedRegistry}): id 1 is the
+ * current schema, 2 an older version without {@code campaign}, 3 a newer one with an added {@code
+ * loyalty_tier}, 4 a version without {@code identities} (which has no default: incompatible), 5 a
+ * Protobuf schema.
+ */
+class RegistryDatumReaderTest {
+  private static final byte[] KEY = "registry-test-key".getBytes(StandardCharsets.UTF_8);
+  private final EventDecoder decoder =
+      new EventDecoder(ValidationRules.defaults(), new Pseudonymiser(KEY));
+  private final RecordedRegistry registry = new RecordedRegistry();
+  private final SchemaRegistryClient client =
+      new SchemaRegistryClient(registry.url(), Duration.ofSeconds(5));
+  private final RegistryDatumReader reader = new RegistryDatumReader(client);
+
+  @AfterEach
+  void stop() {
+    registry.close();
+  }
+
+  static ChannelEvent event() {
+    return ChannelEvent.newBuilder()
+        .setEventId("e-0000000042")
+        .setEventTime(Instant.parse("2026-01-05T10:00:00.123Z"))
+        .setChannel(Channel.CHAT)
+        .setEventType(EventType.CONTACT_START)
+        .setIdentities(List.of(new Identity("customer_id", "C-17")))
+        .setSessionId("s-1")
+        .setCampaign("spring")
+        .setValue(12.5)
+        .setAttributes(Map.of("agent", "a-7"))
+        .build();
+  }
+
+  /** The value a producer with the writer schema of {@code id} writes for {@code event}. */
+  static byte[] framed(int id, ChannelEvent event, Map<String, Object> extra) throws Exception {
+    Schema writer = schemaOf(id);
+    byte[] current = KafkaRecordFormat.encode(event);
+    GenericRecord r =
+        new GenericDatumReader<GenericRecord>(ChannelEvent.getClassSchema(), writer)
+            .read(null, DecoderFactory.get().binaryDecoder(current, null));
+    extra.forEach(r::put);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(writer).write(r, e);
+    e.flush();
+    return WireFormat.frame(id, out.toByteArray());
+  }
+
+  static Schema schemaOf(int id) throws Exception {
+    return SchemaRegistryClient.parse(
+        id,
+        new String(
+            RecordedRegistry.resource("schemas-ids-" + id + ".json"), StandardCharsets.UTF_8));
+  }
+
+  private Event decoded(ChannelEvent e) {
+    DecodeResult r = decoder.decodeAvro(KafkaRecordFormat.encode(e));
+    assertThat(r.reason()).isNull();
+    return r.event();
+  }
+
+  private Event read(byte[] value) throws Exception {
+    RegistryDatumReader.Outcome o = reader.read(value);
+    assertThat(o.reason()).isNull();
+    DecodeResult r = decoder.decodeAvro(o.datum());
+    assertThat(r.reason()).isNull();
+    return r.event();
+  }
+
+  @Test
+  void currentSchemaPassesTheDatumThroughUnchanged() throws Exception {
+    byte[] datum = KafkaRecordFormat.encode(event());
+    RegistryDatumReader.Outcome o = reader.read(WireFormat.frame(1, datum));
+    assertThat(o.datum()).isEqualTo(datum);
+    assertThat(o.reason()).isNull();
+  }
+
+  @Test
+  void olderVersionWithoutAFieldDecodesWithTheReadersDefault() throws Exception {
+    assertThat(schemaOf(2).getField("campaign")).isNull();
+    Event got = read(framed(2, event(), Map.of()));
+    ChannelEvent expected = ChannelEvent.newBuilder(event()).setCampaign(null).build();
+    assertThat(got).isEqualTo(decoded(expected));
+    assertThat(got.campaign).isNull();
+    assertThat(got.eventId).isEqualTo("e-0000000042");
+  }
+
+  @Test
+  void newerVersionWithAnAddedFieldDecodesWithoutIt() throws Exception {
+    assertThat(schemaOf(3).getField("loyalty_tier")).isNotNull();
+    Event got = read(framed(3, event(), Map.of("loyalty_tier", "gold")));
+    assertThat(got).isEqualTo(decoded(event()));
+    assertThat(got.campaign).isEqualTo("spring");
+  }
+
+  @Test
+  void versionsMixedInOneStreamFetchEachSchemaOnce() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      read(framed(2, event(), Map.of()));
+      read(framed(3, event(), Map.of("loyalty_tier", "silver")));
+      read(framed(1, event(), Map.of()));
+    }
+    assertThat(registry.requests(1)).isEqualTo(1);
+    assertThat(registry.requests(2)).isEqualTo(1);
+    assertThat(registry.requests(3)).isEqualTo(1);
+    assertThat(client.cached()).isEqualTo(3);
+  }
+
+  @Test
+  void unknownSchemaIdIsADeadLetterReason() throws Exception {
+    byte[] datum = KafkaRecordFormat.encode(event());
+    RegistryDatumReader.Outcome o = reader.read(WireFormat.frame(99, datum));
+    assertThat(o.datum()).isNull();
+    assertThat(o.reason())
+        .startsWith("registry_unknown_schema_id: schema id 99 not found (")
+        .contains("40403");
+  }
+
+  @Test
+  void incompatibleSchemaIsADeadLetterReason() throws Exception {
+    byte[] datum = KafkaRecordFormat.encode(event());
+    RegistryDatumReader.Outcome o = reader.read(WireFormat.frame(4, datum));
+    assertThat(o.datum()).isNull();
+    assertThat(o.reason())
+        .startsWith("registry_incompatible_schema: schema id 4: READER_FIELD_MISSING_DEFAULT")
+        .contains("identities");
+  }
+
+  @Test
+  void nonAvroSchemaIsIncompatible() throws Exception {
+    RegistryDatumReader.Outcome o = reader.read(WireFormat.frame(5, new byte[] {2, 'x'}));
+    assertThat(o.reason())
+        .isEqualTo("registry_incompatible_schema: schema id 5 is a PROTOBUF schema, not Avro");
+  }
+
+  @Test
+  void badFrameIsADeadLetterReason() throws Exception {
+    byte[] plain = KafkaRecordFormat.encode(event());
+    RegistryDatumReader.Outcome o = reader.read(plain);
+    assertThat(o.reason())
+        .isEqualTo(
+            String.format("registry_bad_frame: magic byte 0x%02x, expected 0x00", plain[0] & 0xFF));
+    assertThat(registry.requests(0) + registry.requests(1)).isZero();
+  }
+
+  @Test
+  void datumThatDoesNotMatchItsWriterSchemaIsMalformed() throws Exception {
+    byte[] v2 = framed(2, event(), Map.of());
+    byte[] cut = java.util.Arrays.copyOf(v2, v2.length - 3);
+    assertThat(reader.read(cut).reason())
+        .startsWith("malformed_record: undecodable Avro under schema id 2: ");
+    byte[] longer = java.util.Arrays.copyOf(v2, v2.length + 1);
+    assertThat(reader.read(longer).reason())
+        .isEqualTo("malformed_record: bytes left after a complete record of schema id 2");
+  }
+
+  @Test
+  void unreachableRegistryIsARetryingErrorAndWorksAgainWhenItIsBack() throws Exception {
+    byte[] v3 = framed(3, event(), Map.of("loyalty_tier", "gold"));
+    registry.stop();
+    assertThatThrownBy(() -> reader.read(v3))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageStartingWith("schema registry " + registry.url() + "/ unreachable: ");
+    registry.start();
+    assertThat(read(v3)).isEqualTo(decoded(event()));
+  }
+}
