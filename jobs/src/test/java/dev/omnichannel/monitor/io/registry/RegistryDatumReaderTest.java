@@ -3,10 +3,7 @@ package dev.omnichannel.monitor.io.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.ChannelEvent;
-import dev.omnichannel.monitor.avro.EventType;
-import dev.omnichannel.monitor.avro.Identity;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
@@ -15,28 +12,17 @@ import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.io.registry.SchemaRegistryClient.RegistryUnavailableException;
 import dev.omnichannel.monitor.testing.RecordedRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Registry-framed values read through {@link RegistryDatumReader} against the registry's
- * Confluent-compatible API served from prepared answers ({@link RecordedRegistry}): id 1 is the
- * current schema, 2 an older version without {@code campaign}, 3 a newer one with an added {@code
- * loyalty_tier}, 4 a version without {@code identities} (which has no default: incompatible), 5 a
- * Protobuf schema.
+ * Confluent-compatible API served from prepared answers ({@link RecordedRegistry}); the versions
+ * are those of {@link RegistryEvolution}.
  */
 class RegistryDatumReaderTest {
   private static final byte[] KEY = "registry-test-key".getBytes(StandardCharsets.UTF_8);
@@ -52,40 +38,16 @@ class RegistryDatumReaderTest {
     registry.close();
   }
 
-  static ChannelEvent event() {
-    return ChannelEvent.newBuilder()
-        .setEventId("e-0000000042")
-        .setEventTime(Instant.parse("2026-01-05T10:00:00.123Z"))
-        .setChannel(Channel.CHAT)
-        .setEventType(EventType.CONTACT_START)
-        .setIdentities(List.of(new Identity("customer_id", "C-17")))
-        .setSessionId("s-1")
-        .setCampaign("spring")
-        .setValue(12.5)
-        .setAttributes(Map.of("agent", "a-7"))
-        .build();
+  private static ChannelEvent event() {
+    return RegistryEvolution.event();
   }
 
-  /** The value a producer with the writer schema of {@code id} writes for {@code event}. */
-  static byte[] framed(int id, ChannelEvent event, Map<String, Object> extra) throws Exception {
-    Schema writer = schemaOf(id);
-    byte[] current = KafkaRecordFormat.encode(event);
-    GenericRecord r =
-        new GenericDatumReader<GenericRecord>(ChannelEvent.getClassSchema(), writer)
-            .read(null, DecoderFactory.get().binaryDecoder(current, null));
-    extra.forEach(r::put);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(writer).write(r, e);
-    e.flush();
-    return WireFormat.frame(id, out.toByteArray());
+  private static byte[] framed(int id, ChannelEvent e, Map<String, Object> extra) {
+    return RegistryEvolution.framed(id, e, extra);
   }
 
-  static Schema schemaOf(int id) throws Exception {
-    return SchemaRegistryClient.parse(
-        id,
-        new String(
-            RecordedRegistry.resource("schemas-ids-" + id + ".json"), StandardCharsets.UTF_8));
+  private static Schema schemaOf(int id) {
+    return RegistryEvolution.schemaOf(id);
   }
 
   private Event decoded(ChannelEvent e) {
