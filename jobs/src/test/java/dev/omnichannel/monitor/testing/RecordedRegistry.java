@@ -17,10 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 127.0.0.1 from prepared answers in {@code src/test/resources/registry/schemas-ids-N.json} (the
  * API's JSON form, {@code {"schema": "<Avro schema JSON>"}}); an id without a file gets the API's
  * 404 answer ({@code error_code 40403}). {@link #stop} makes it unreachable (connection refused);
- * {@link #start} serves again on the same port. Counts the requests per id.
+ * {@link #start} serves again on the same port. {@link #unavailable} makes it answer every request
+ * with 503, as a registry whose storage is down does. Counts the requests per id.
  */
 public final class RecordedRegistry implements AutoCloseable {
   private final Map<Integer, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final AtomicInteger refused = new AtomicInteger();
+  private volatile boolean unavailable;
   private int port;
   private HttpServer server;
 
@@ -46,9 +49,18 @@ public final class RecordedRegistry implements AutoCloseable {
           } catch (NumberFormatException e) {
             id = -1;
           }
-          requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-          byte[] body = resource("schemas-ids-" + id + ".json");
+          byte[] body;
           int status = 200;
+          if (unavailable) {
+            refused.incrementAndGet();
+            status = 503;
+            body =
+                "{\"error_code\":50301,\"message\":\"storage unavailable\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          } else {
+            requests.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            body = resource("schemas-ids-" + id + ".json");
+          }
           if (body == null) {
             status = 404;
             body = resource("not-found.json");
@@ -68,6 +80,16 @@ public final class RecordedRegistry implements AutoCloseable {
   /** Stops serving: connections are refused until {@link #start}. */
   public synchronized void stop() {
     server.stop(0);
+  }
+
+  /** Answers 503 to every request while {@code value} is true. */
+  public void unavailable(boolean value) {
+    unavailable = value;
+  }
+
+  /** Requests answered 503 so far. */
+  public int refused() {
+    return refused.get();
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
