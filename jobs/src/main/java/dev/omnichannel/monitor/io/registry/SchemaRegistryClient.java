@@ -21,10 +21,13 @@ import org.apache.avro.SchemaParseException;
  * id names one schema forever, so each id is fetched once per client.
  *
  * <p>Outcomes of {@link #schema}: the parsed schema; {@link UnknownSchemaException} when the
- * registry answers 404 or the schema is not Avro (the record can never be read: a dead letter); or
- * {@link RegistryUnavailableException} for anything that may pass (connection refused, a timeout,
- * 5xx, any other status), so that the caller retries rather than loses the record. Unknown ids are
- * not cached: an id registered later is found then.
+ * registry answers 404 with its JSON error body ({@code error_code} 40403) or holds a schema that
+ * is not Avro (the record can never be read: a dead letter); or {@link
+ * RegistryUnavailableException} for anything that may pass or is a misconfiguration rather than the
+ * record's fault (connection refused, a timeout, 5xx, any other status, a 404 without the
+ * registry's error body as a wrong base URL gives, a 200 that is not a JSON object), so that the
+ * caller retries rather than loses the record. Unknown ids are not cached: an id registered later
+ * is found then.
  */
 public final class SchemaRegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,32 +117,64 @@ public final class SchemaRegistryClient {
       throw new RegistryUnavailableException("interrupted while asking " + uri, e);
     }
     int status = response.statusCode();
-    if (status == 404) {
-      throw new UnknownSchemaException(
-          "schema id " + id + " not found (" + clip(response.body()) + ")", true);
+    String body = response.body();
+    if (status == 404 && isRegistryError(body)) {
+      throw new UnknownSchemaException("schema id " + id + " not found (" + clip(body) + ")", true);
     }
     if (status != 200) {
       throw new RegistryUnavailableException(
-          "schema registry answered " + status + " for " + uri + ": " + clip(response.body()),
+          "schema registry answered "
+              + status
+              + " for "
+              + uri
+              + (status == 404
+                  ? " without a registry error (is the URL the base of its Confluent-compatible"
+                      + " API?)"
+                  : "")
+              + ": "
+              + clip(body),
           null);
     }
-    return parse(id, response.body());
-  }
-
-  /** The Avro schema of a {@code /schemas/ids/{id}} answer. */
-  static Schema parse(int id, String body) throws UnknownSchemaException {
     JsonNode node;
     try {
       node = JSON.readTree(body);
     } catch (IOException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      throw new RegistryUnavailableException(
+          "schema registry answered 200 for " + uri + " with no JSON object: " + clip(body), null);
+    }
+    return parse(id, node);
+  }
+
+  /** True for the API's JSON error body, {@code {"error_code": 40403, "message": ...}}. */
+  private static boolean isRegistryError(String body) {
+    try {
+      JsonNode node = JSON.readTree(body);
+      return node != null && node.path("error_code").isInt();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The Avro schema of a {@code /schemas/ids/{id}} answer's text. */
+  static Schema parse(int id, String body) throws UnknownSchemaException {
+    try {
+      return parse(id, JSON.readTree(body));
+    } catch (IOException e) {
       throw new UnknownSchemaException("schema id " + id + ": answer is not JSON", false);
     }
-    JsonNode type = node == null ? null : node.get("schemaType");
+  }
+
+  /** The Avro schema of a {@code /schemas/ids/{id}} answer. */
+  static Schema parse(int id, JsonNode node) throws UnknownSchemaException {
+    JsonNode type = node.get("schemaType");
     if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
       throw new UnknownSchemaException(
           "schema id " + id + " is a " + type.asText() + " schema, not Avro", false);
     }
-    JsonNode schema = node == null ? null : node.get("schema");
+    JsonNode schema = node.get("schema");
     if (schema == null || !schema.isTextual()) {
       throw new UnknownSchemaException(
           "schema id " + id + ": answer has no \"schema\" text", false);
