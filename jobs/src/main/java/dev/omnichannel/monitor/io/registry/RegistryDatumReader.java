@@ -98,6 +98,10 @@ public final class RegistryDatumReader {
             DeadLetterReason.MALFORMED_RECORD.with(
                 "bytes left after a complete record of schema id " + id));
       }
+      if (r.writerOnly != null) {
+        decoder = DecoderFactory.get().binaryDecoder(value, start, value.length - start, decoder);
+        keepUnknownSymbols(r.writerOnly.read(null, decoder), record);
+      }
     } catch (IOException | RuntimeException e) {
       return Outcome.rejected(
           DeadLetterReason.MALFORMED_RECORD.with(
@@ -114,6 +118,34 @@ public final class RegistryDatumReader {
               "schema id " + id + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
     return Outcome.of(bytes.toByteArray());
+  }
+
+  /** Puts the writer's channel and event_type symbols that the reader lacks into attributes. */
+  @SuppressWarnings("unchecked")
+  private static void keepUnknownSymbols(GenericRecord written, GenericRecord read) {
+    for (String[] f : ENUM_FIELDS) {
+      Object symbol = written.get(f[0]);
+      if (symbol != null && !READER.getField(f[0]).schema().hasEnumSymbol(symbol.toString())) {
+        Map<Object, Object> attributes = (Map<Object, Object>) read.get("attributes");
+        attributes.keySet().removeIf(k -> k.toString().equals(f[1]));
+        attributes.put(f[1], symbol.toString());
+      }
+    }
+  }
+
+  /** The enum fields whose unknown symbols are kept, and the attribute that keeps each. */
+  private static final String[][] ENUM_FIELDS = {
+    {"channel", "raw_channel"}, {"event_type", "raw_event_type"}
+  };
+
+  /** True when the writer's {@code field} is an enum with a symbol the reader's lacks. */
+  private static boolean hasUnknownSymbols(Schema writer, String field) {
+    Schema.Field w = writer.getField(field);
+    if (w == null || w.schema().getType() != Schema.Type.ENUM) {
+      return false;
+    }
+    Schema reader = READER.getField(field).schema();
+    return w.schema().getEnumSymbols().stream().anyMatch(sym -> !reader.hasEnumSymbol(sym));
   }
 
   private Resolution resolution(int id) throws RegistryUnavailableException {
@@ -140,7 +172,7 @@ public final class RegistryDatumReader {
   /** How the datum of a writer schema becomes a datum of the current schema. */
   static Resolution resolve(int id, Schema writer) {
     if (SchemaNormalization.parsingFingerprint64(writer) == READER_FINGERPRINT) {
-      return new Resolution(null, null);
+      return new Resolution(null, null, null);
     }
     SchemaPairCompatibility c = SchemaCompatibility.checkReaderWriterCompatibility(READER, writer);
     if (c.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
@@ -153,26 +185,42 @@ public final class RegistryDatumReader {
           DeadLetterReason.REGISTRY_INCOMPATIBLE_SCHEMA.with(
               "schema id " + id + ": " + clip(detail)));
     }
+    boolean unknownSymbols = false;
+    for (String[] f : ENUM_FIELDS) {
+      unknownSymbols |= hasUnknownSymbols(writer, f[0]);
+    }
     return new Resolution(
-        new GenericDatumReader<>(writer, READER), new GenericDatumWriter<>(READER));
+        new GenericDatumReader<>(writer, READER),
+        new GenericDatumWriter<>(READER),
+        unknownSymbols ? new GenericDatumReader<>(writer) : null);
   }
 
-  /** A resolution: a reason (never readable), no reader (same schema), or a reader and writer. */
+  /**
+   * A resolution: a reason (never readable), no reader (same schema), or a resolving reader and a
+   * writer of the current schema, plus a reader of the writer schema alone when its enums have
+   * symbols the current schema lacks.
+   */
   static final class Resolution {
     final String reason;
     final GenericDatumReader<GenericRecord> reader;
     final GenericDatumWriter<GenericRecord> writer;
+    final GenericDatumReader<GenericRecord> writerOnly;
 
     Resolution(String reason) {
       this.reason = reason;
       this.reader = null;
       this.writer = null;
+      this.writerOnly = null;
     }
 
-    Resolution(GenericDatumReader<GenericRecord> reader, GenericDatumWriter<GenericRecord> writer) {
+    Resolution(
+        GenericDatumReader<GenericRecord> reader,
+        GenericDatumWriter<GenericRecord> writer,
+        GenericDatumReader<GenericRecord> writerOnly) {
       this.reason = null;
       this.reader = reader;
       this.writer = writer;
+      this.writerOnly = writerOnly;
     }
   }
 

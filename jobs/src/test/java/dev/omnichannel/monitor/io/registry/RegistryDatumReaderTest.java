@@ -3,7 +3,9 @@ package dev.omnichannel.monitor.io.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.omnichannel.monitor.avro.Channel;
 import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.avro.EventType;
 import dev.omnichannel.monitor.event.Event;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.io.DecodeResult;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -160,5 +163,27 @@ class RegistryDatumReaderTest {
         .hasMessageStartingWith("schema registry " + registry.url() + "/ unreachable: ");
     registry.start();
     assertThat(read(v3)).isEqualTo(decoded(event()));
+  }
+
+  @Test
+  void newerEnumSymbolsBecomeOtherAndKeepTheOriginalInAttributes() throws Exception {
+    Schema v6 = schemaOf(6);
+    Map<String, Object> extra =
+        Map.of(
+            "channel",
+            new GenericData.EnumSymbol(v6.getField("channel").schema(), "KIOSK"),
+            "event_type",
+            new GenericData.EnumSymbol(v6.getField("event_type").schema(), "RETURN_VISIT"));
+    Event got = read(framed(6, event(), extra));
+    ChannelEvent expected =
+        ChannelEvent.newBuilder(event())
+            .setChannel(Channel.OTHER)
+            .setEventType(EventType.OTHER)
+            .setAttributes(
+                Map.of("agent", "a-7", "raw_channel", "KIOSK", "raw_event_type", "RETURN_VISIT"))
+            .build();
+    assertThat(got).isEqualTo(decoded(expected));
+    // a known symbol of the same writer schema stays as it is, with no raw_ attribute
+    assertThat(read(framed(6, event(), Map.of()))).isEqualTo(decoded(event()));
   }
 }

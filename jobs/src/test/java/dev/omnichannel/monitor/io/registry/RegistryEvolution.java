@@ -26,7 +26,8 @@ import org.apache.avro.io.EncoderFactory;
  * producer with each writer schema writes them: id 1 is the current schema, 2 an older version
  * without {@code campaign} (a field with a default in the current one), 3 a newer one with an added
  * {@code loyalty_tier} (with a default), 4 a version without {@code identities} (which has no
- * default: incompatible), 5 a Protobuf schema.
+ * default: incompatible), 5 a Protobuf schema, 6 the current schema with a newer {@code channel}
+ * symbol {@code KIOSK} and {@code event_type} symbol {@code RETURN_VISIT}.
  */
 public final class RegistryEvolution {
   private RegistryEvolution() {}
