@@ -97,6 +97,17 @@ public class StreamCommand implements Callable<Integer> {
   List<String> kafkaProperties = new ArrayList<>();
 
   @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description =
+          "Base URL of a schema registry's Confluent-compatible API (e.g. http://127.0.0.1:8081,"
+              + " or Apicurio's http://HOST:8080/apis/ccompat/v7). Values are then read in the"
+              + " registry wire format (magic byte 0, 4-byte schema id, Avro datum) under the"
+              + " current ChannelEvent schema; a value that is not becomes a dead letter. Without"
+              + " it, values are plain Avro binary.")
+  String schemaRegistry;
+
+  @Option(
       names = "--kafka-properties",
       paramLabel = "FILE",
       description =
@@ -326,6 +337,10 @@ public class StreamCommand implements Callable<Integer> {
     }
     Secrets.rememberSecretValues(props);
     kafka = kafka("--kafka", () -> o.withProperties(props));
+    KafkaOptions p = kafka;
+    if (schemaRegistry != null) {
+      kafka = kafka("--schema-registry", () -> p.withSchemaRegistry(schemaRegistry));
+    }
     return new Checked(settings, kafka, backend);
   }
 

@@ -25,7 +25,19 @@ public enum DeadLetterReason {
    * A row of a legacy export that does not fit its {@code --mapping}: the detail names the column
    * and the value, e.g. {@code mapping: column csat value "ten": not a number (sentiment)}.
    */
-  MAPPING;
+  MAPPING,
+  /**
+   * With a schema registry: the Kafka value is not in the registry wire format (magic byte 0, a
+   * 4-byte schema id, the datum).
+   */
+  REGISTRY_BAD_FRAME,
+  /** With a schema registry: the registry has no schema of the value's schema id. */
+  REGISTRY_UNKNOWN_SCHEMA_ID,
+  /**
+   * With a schema registry: the value's writer schema is not Avro, or cannot be resolved to the
+   * current ChannelEvent schema.
+   */
+  REGISTRY_INCOMPATIBLE_SCHEMA;
 
   /** The lower-case code written to the reason column. */
   public String code() {

@@ -33,6 +33,9 @@ import java.util.regex.PatternSyntaxException;
  * @param properties Kafka consumer properties passed through as given (for example {@code
  *     security.protocol}, {@code sasl.*}, {@code ssl.*}), typically {@code --kafka.K=V} flags with
  *     the prefix stripped. The keys set by the options above are refused here.
+ * @param schemaRegistry the base URL of a schema registry's Confluent-compatible API: values are
+ *     then registry-framed (magic byte 0, 4-byte schema id, Avro datum) and read under the current
+ *     {@code ChannelEvent} schema ({@link KafkaRecordFormat}); null for plain Avro values
  */
 public record KafkaOptions(
     String bootstrapServers,
@@ -41,7 +44,8 @@ public record KafkaOptions(
     String groupId,
     String startingOffsets,
     boolean bounded,
-    Map<String, String> properties)
+    Map<String, String> properties,
+    String schemaRegistry)
     implements Serializable {
 
   /** The consumer group used unless another is given. */
@@ -144,6 +148,60 @@ public record KafkaOptions(
       }
     }
     properties = Collections.unmodifiableMap(props);
+    schemaRegistry = schemaRegistry(schemaRegistry);
+  }
+
+  /** Options without a schema registry: values are plain Avro binary {@code ChannelEvent}s. */
+  public KafkaOptions(
+      String bootstrapServers,
+      List<String> topics,
+      String topicPattern,
+      String groupId,
+      String startingOffsets,
+      boolean bounded,
+      Map<String, String> properties) {
+    this(
+        bootstrapServers,
+        topics,
+        topicPattern,
+        groupId,
+        startingOffsets,
+        bounded,
+        properties,
+        null);
+  }
+
+  /**
+   * The checked base URL of a schema registry's Confluent-compatible API (http or https, with a
+   * host, no query or fragment, no trailing slash), or null for none.
+   */
+  private static String schemaRegistry(String url) {
+    if (url == null) {
+      return null;
+    }
+    String u = url.trim();
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(u);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "schema registry URL '" + url + "' is not a URL: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "schema registry URL '"
+              + url
+              + "' is not an http(s)://host[:port][/path] URL (no user, query or fragment)");
+    }
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u;
   }
 
   /** The options, with the value of every secret property masked ({@link Secrets}). */
@@ -163,6 +221,8 @@ public record KafkaOptions(
         + bounded
         + ", properties="
         + Secrets.redactProperties(properties)
+        + ", schemaRegistry="
+        + schemaRegistry
         + "]";
   }
 
@@ -192,24 +252,61 @@ public record KafkaOptions(
 
   public KafkaOptions withGroupId(String value) {
     return new KafkaOptions(
-        bootstrapServers, topics, topicPattern, value, startingOffsets, bounded, properties);
+        bootstrapServers,
+        topics,
+        topicPattern,
+        value,
+        startingOffsets,
+        bounded,
+        properties,
+        schemaRegistry);
   }
 
   /** {@code earliest}, {@code latest}, {@code committed} or {@code timestamp:<epoch-ms>}. */
   public KafkaOptions withStartingOffsets(String value) {
     return new KafkaOptions(
-        bootstrapServers, topics, topicPattern, groupId, value, bounded, properties);
+        bootstrapServers,
+        topics,
+        topicPattern,
+        groupId,
+        value,
+        bounded,
+        properties,
+        schemaRegistry);
   }
 
   public KafkaOptions withBounded(boolean value) {
     return new KafkaOptions(
-        bootstrapServers, topics, topicPattern, groupId, startingOffsets, value, properties);
+        bootstrapServers,
+        topics,
+        topicPattern,
+        groupId,
+        startingOffsets,
+        value,
+        properties,
+        schemaRegistry);
   }
 
   /** These client properties instead of the current ones. */
   public KafkaOptions withProperties(Map<String, String> value) {
     return new KafkaOptions(
-        bootstrapServers, topics, topicPattern, groupId, startingOffsets, bounded, value);
+        bootstrapServers,
+        topics,
+        topicPattern,
+        groupId,
+        startingOffsets,
+        bounded,
+        value,
+        schemaRegistry);
+  }
+
+  /**
+   * Values framed for a schema registry (magic byte, schema id, datum), whose writer schemas come
+   * from the registry's Confluent-compatible API at {@code url}; null for plain Avro values.
+   */
+  public KafkaOptions withSchemaRegistry(String url) {
+    return new KafkaOptions(
+        bootstrapServers, topics, topicPattern, groupId, startingOffsets, bounded, properties, url);
   }
 
   /** The current client properties plus {@code key = value}. */

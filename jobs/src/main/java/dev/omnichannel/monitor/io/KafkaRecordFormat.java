@@ -1,9 +1,14 @@
 package dev.omnichannel.monitor.io;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.io.registry.RegistryDatumReader;
+import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
+import dev.omnichannel.monitor.io.registry.SchemaRegistryClient.RegistryUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import org.apache.avro.Schema;
@@ -36,6 +41,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * RawRecord#MAX_RECORD_BYTES} gets {@code record_too_large: N bytes}. Their payload is {@code
  * "base64:"} + the Base64 of the raw bytes, cut to {@link RawRecord#MAX_PAYLOAD} chars, with email-
  * and phone-like ASCII runs masked by {@code '*'} ({@link PayloadRedactor#maskRawBytes}).
+ *
+ * <p>With a schema registry ({@link #KafkaRecordFormat(String)}), every value must be in the
+ * registry wire format; {@link RegistryDatumReader} turns it into a datum of the current schema
+ * (older and newer compatible versions included), which is then checked as above. A value that is
+ * not framed, names an unknown schema id or an incompatible schema becomes a dead letter ({@code
+ * registry_bad_frame}, {@code registry_unknown_schema_id}, {@code registry_incompatible_schema});
+ * when the registry cannot be reached (refused, {@link #REGISTRY_TIMEOUT}, an error status), {@link
+ * #read} throws {@link UncheckedIOException}: the source fails, and the job restarts from its last
+ * checkpoint and reads the record again, so no record is lost to a registry outage.
  */
 public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema<RawRecord> {
   private static final long serialVersionUID = 1L;
@@ -53,8 +67,26 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
 
   private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
 
+  /** How long one request to the schema registry may take. */
+  public static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String schemaRegistry;
   private transient AvroBinaryCheck check;
   private transient int datumStart;
+  private transient RegistryDatumReader registry;
+
+  /** Reads plain Avro values. */
+  public KafkaRecordFormat() {
+    this(null);
+  }
+
+  /**
+   * Reads values framed for the schema registry at {@code schemaRegistry} (the base URL of its
+   * Confluent-compatible API), or plain Avro values when it is null.
+   */
+  public KafkaRecordFormat(String schemaRegistry) {
+    this.schemaRegistry = schemaRegistry;
+  }
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
@@ -72,7 +104,12 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
     return TypeInformation.of(RawRecord.class);
   }
 
-  /** The {@link RawRecord} of one Kafka record value ({@code null} for a tombstone). */
+  /**
+   * The {@link RawRecord} of one Kafka record value ({@code null} for a tombstone).
+   *
+   * @throws UncheckedIOException with a {@link RegistryUnavailableException} when the schema
+   *     registry cannot be asked now
+   */
   public RawRecord read(String topic, int partition, long offset, Long timestamp, byte[] value) {
     String source = source(topic, partition, offset);
     if (value == null) {
@@ -86,6 +123,20 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
           DeadLetterReason.RECORD_TOO_LARGE.with(value.length + " bytes"),
           timestamp);
     }
+    byte[] framed = value;
+    if (schemaRegistry != null) {
+      RegistryDatumReader.Outcome outcome;
+      try {
+        outcome = registry().read(value);
+      } catch (RegistryUnavailableException e) {
+        throw new UncheckedIOException(
+            "cannot read " + source + ": " + e.getMessage() + " (the job restarts and retries)", e);
+      }
+      if (outcome.reason() != null) {
+        return new RawRecord(source, base64(value), clip(outcome.reason()), timestamp);
+      }
+      value = outcome.datum();
+    }
     String problem;
     try {
       problem = decode(value);
@@ -94,12 +145,21 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
     }
     if (problem != null) {
       return new RawRecord(
-          source, base64(value), DeadLetterReason.MALFORMED_RECORD.with(clip(problem)), timestamp);
+          source, base64(framed), DeadLetterReason.MALFORMED_RECORD.with(clip(problem)), timestamp);
     }
     byte[] datum = datumStart == 0 ? value : Arrays.copyOfRange(value, datumStart, value.length);
     RawRecord raw = RawRecord.avro(source, datum, timestamp);
     raw.eventTime = eventTime(datum);
     return raw;
+  }
+
+  private RegistryDatumReader registry() {
+    if (registry == null) {
+      registry =
+          new RegistryDatumReader(
+              new SchemaRegistryClient(URI.create(schemaRegistry), REGISTRY_TIMEOUT));
+    }
+    return registry;
   }
 
   /**

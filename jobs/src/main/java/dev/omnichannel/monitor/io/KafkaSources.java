@@ -40,7 +40,7 @@ public final class KafkaSources {
             .setProperties(props)
             .setBootstrapServers(options.bootstrapServers())
             .setGroupId(options.groupId())
-            .setDeserializer(new KafkaRecordFormat());
+            .setDeserializer(new KafkaRecordFormat(options.schemaRegistry()));
     if (!options.properties().containsKey("client.id.prefix")) {
       b.setClientIdPrefix(options.groupId());
     }

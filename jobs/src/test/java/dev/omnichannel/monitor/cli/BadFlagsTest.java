@@ -324,6 +324,13 @@ class BadFlagsTest {
       case "stream --topic", "stream --alerts-topic", "stream --dlq-topic", "generate --topic" ->
           List.of("bad/name");
       case "stream --topic-pattern" -> List.of("events-(");
+      case "stream --schema-registry" ->
+          List.of(
+              "127.0.0.1:8081",
+              "ftp://127.0.0.1:8081",
+              "http://",
+              "http://127.0.0.1:8081/?x=1",
+              "http://bad host:8081");
       case "stream --starting-offsets" ->
           List.of("NOPE", "timestamp:-1", "timestamp:" + HUGE, "timestamp:soon");
       case "stream --run-id" -> List.of("a/b", "..");

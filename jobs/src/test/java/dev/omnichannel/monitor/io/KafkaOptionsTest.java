@@ -113,7 +113,8 @@ class KafkaOptionsTest {
         .isEqualTo(
             "KafkaOptions[bootstrapServers=127.0.0.1:9092, topics=[events], topicPattern=null,"
                 + " groupId=omnichannel-monitor, startingOffsets=committed, bounded=false,"
-                + " properties={sasl.jaas.config=***, security.protocol=SASL_SSL}]");
+                + " properties={sasl.jaas.config=***, security.protocol=SASL_SSL},"
+                + " schemaRegistry=null]");
     assertThat(o.properties().get("sasl.jaas.config")).contains("hunter2-FAKE");
   }
 
@@ -121,5 +122,20 @@ class KafkaOptionsTest {
   void shouldNotQuoteTheValueOfAPropertyWithoutAName() {
     assertThatThrownBy(() -> KafkaOptions.topics(B, "events").withProperty(" ", "hunter2-FAKE"))
         .hasMessage("a Kafka property has an empty name");
+  }
+
+  @Test
+  void schemaRegistryIsAnHttpUrlWithoutTrailingSlashAndKeptByTheOtherWithers() {
+    KafkaOptions o =
+        KafkaOptions.topics(B, "events")
+            .withSchemaRegistry(" http://127.0.0.1:8080/apis/ccompat/v7/ ")
+            .withGroupId("g")
+            .withBounded(true);
+    assertThat(o.schemaRegistry()).isEqualTo("http://127.0.0.1:8080/apis/ccompat/v7");
+    assertThat(KafkaOptions.topics(B, "events").schemaRegistry()).isNull();
+    assertThatThrownBy(() -> KafkaOptions.topics(B, "events").withSchemaRegistry("ftp://h:1"))
+        .hasMessage(
+            "schema registry URL 'ftp://h:1' is not an http(s)://host[:port][/path] URL (no"
+                + " user, query or fragment)");
   }
 }
