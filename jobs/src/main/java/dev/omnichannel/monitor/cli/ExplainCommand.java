@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.explain.Explanation;
 import dev.omnichannel.monitor.explain.IdentityEvidence;
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.IdentitySpec;
+import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public class ExplainCommand implements Callable<Integer> {
     if (!format.equals("text") && !format.equals("json")) {
       throw new UserException("--format " + Numbers.quote(format) + " is not text or json");
     }
-    PathChecks.inputDir("--output", output);
+    ExpireCommand.checkHoldsOutput(output);
     if (hmacKeyFile != null) {
       PathChecks.inputFile("--hmac-key-file", hmacKeyFile);
     }
@@ -90,7 +91,7 @@ public class ExplainCommand implements Callable<Integer> {
     String query;
     IdentityEvidence evidence;
     if (target.person != null) {
-      if (!target.person.matches("p-[0-9a-f]{16}")) {
+      if (!PersonIds.isPersonId(target.person)) {
         throw new UserException(
             "--person "
                 + Numbers.quote(target.person)

@@ -2,6 +2,7 @@ package dev.omnichannel.monitor.erase;
 
 import dev.omnichannel.monitor.identity.IdentityKey;
 import dev.omnichannel.monitor.identity.IdentitySpec;
+import dev.omnichannel.monitor.identity.PersonIds;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
 public record ErasureRequest(
     String requestId, SortedSet<String> persons, SortedSet<IdentityKey> identities) {
 
-  private static final Pattern PERSON_ID = Pattern.compile("p-[0-9a-f]{16}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   public ErasureRequest {
@@ -84,7 +84,7 @@ public record ErasureRequest(
 
   /** Checks a person id: {@code p-} and 16 lower-case hex characters. */
   public static void checkPerson(String personId) {
-    if (!PERSON_ID.matcher(personId).matches()) {
+    if (!PersonIds.isPersonId(personId)) {
       throw new IllegalArgumentException(
           quote(personId) + " is not a person id (p- and 16 hex characters, as in the tables)");
     }

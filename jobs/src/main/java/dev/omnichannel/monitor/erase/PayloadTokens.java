@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.erase;
 
+import dev.omnichannel.monitor.identity.SuppressionList;
+
 /**
  * Finds an identity value in a dead letter's payload as a whole token: the value, not followed or
  * preceded by a letter, a digit or one of {@code - _ . @ + %} (characters that continue a value),
@@ -40,13 +42,7 @@ public final class PayloadTokens {
 
   /** Characters that continue an identity value, so a match next to one is part of another. */
   static boolean continues(char c) {
-    return Character.isLetterOrDigit(c)
-        || c == '-'
-        || c == '_'
-        || c == '.'
-        || c == '@'
-        || c == '+'
-        || c == '%';
+    return SuppressionList.valueChar(c);
   }
 
   private static String jsonEscaped(String s) {

@@ -17,6 +17,20 @@ public final class PersonIds {
     return "p-" + sha256Hex16(canonical.namespace() + ":" + canonical.value());
   }
 
+  /** Whether {@code text} has a person id's form: {@code p-} and 16 lower-case hex characters. */
+  public static boolean isPersonId(String text) {
+    if (text.length() != 18 || !text.startsWith("p-")) {
+      return false;
+    }
+    for (int i = 2; i < 18; i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first 16 lower-case hex characters of SHA-256 of the UTF-8 bytes of {@code text}. */
   public static String sha256Hex16(String text) {
     byte[] digest = SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));

@@ -38,8 +38,40 @@ public final class SuppressionList implements Serializable {
 
   private final Set<String> hashes;
 
+  /**
+   * The first 8 bytes of each hash, sorted: the per-event lookup ({@link #listed}) digests into a
+   * reused buffer and searches these, so an event of a person not on the list costs one digest and
+   * no hex string; only a prefix hit is confirmed against {@link #hashes}.
+   */
+  private final long[] prefixes;
+
   private SuppressionList(Set<String> hashes) {
     this.hashes = hashes;
+    long[] p = new long[hashes.size()];
+    int i = 0;
+    for (String h : hashes) {
+      p[i++] = Long.parseUnsignedLong(h.substring(0, 16), 16);
+    }
+    java.util.Arrays.sort(p);
+    this.prefixes = p;
+  }
+
+  /** Whether {@code key} ({@code namespace:value}) is listed: see {@link #prefixes}. */
+  private boolean listed(String key) {
+    byte[] d = DIGEST_BUFFER.get();
+    MessageDigest md = SHA256.get();
+    md.update(key.getBytes(StandardCharsets.UTF_8));
+    try {
+      md.digest(d, 0, d.length);
+    } catch (java.security.DigestException e) {
+      throw new IllegalStateException(e);
+    }
+    long prefix = 0;
+    for (int i = 0; i < 8; i++) {
+      prefix = (prefix << 8) | (d[i] & 0xff);
+    }
+    return java.util.Arrays.binarySearch(prefixes, prefix) >= 0
+        && hashes.contains(HexFormat.of().formatHex(d));
   }
 
   /** {@code <output>/_erasures/suppressed-identities.txt}. */
@@ -186,7 +218,7 @@ public final class SuppressionList implements Serializable {
 
   /** True when the identity key {@code namespace:value} is suppressed. */
   public boolean contains(String identityKey) {
-    return !hashes.isEmpty() && hashes.contains(hash(identityKey));
+    return !hashes.isEmpty() && listed(identityKey);
   }
 
   /** True when any of the identity keys is suppressed. */
@@ -195,7 +227,7 @@ public final class SuppressionList implements Serializable {
       return false;
     }
     for (String k : identityKeys) {
-      if (hashes.contains(hash(k))) {
+      if (listed(k)) {
         return true;
       }
     }
@@ -230,7 +262,7 @@ public final class SuppressionList implements Serializable {
       if (i > start && i - start <= MAX_TOKEN) {
         String token = text.substring(start, i);
         for (String ns : Namespaces.PRIORITY) {
-          if (hashes.contains(hash(ns + ":" + token))) {
+          if (listed(ns + ":" + token)) {
             return true;
           }
         }
@@ -239,7 +271,11 @@ public final class SuppressionList implements Serializable {
     return false;
   }
 
-  private static boolean valueChar(char c) {
+  /**
+   * Whether {@code c} continues an identity value (letters, digits and {@code - _ . @ + %}): the
+   * token rule of {@link #carriedBy}, and of {@code erase}'s payload matching.
+   */
+  public static boolean valueChar(char c) {
     return Character.isLetterOrDigit(c)
         || c == '-'
         || c == '_'
@@ -261,6 +297,9 @@ public final class SuppressionList implements Serializable {
     }
     return true;
   }
+
+  private static final ThreadLocal<byte[]> DIGEST_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[32]);
 
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(

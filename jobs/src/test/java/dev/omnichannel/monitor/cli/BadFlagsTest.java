@@ -336,7 +336,7 @@ class BadFlagsTest {
       case "stream --run-id" -> List.of("a/b", "..");
       case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
       case "stream --restore-from" -> List.of(missing.toString());
-      case "expire --output", "erase --output" ->
+      case "expire --output", "erase --output", "explain --output" ->
           List.of(aDir.toString()); // a directory that holds no output
       case "erase --identity" ->
           List.of("customer_id=unknown", "email=", "email= ", ":x=1", "phone=call me");

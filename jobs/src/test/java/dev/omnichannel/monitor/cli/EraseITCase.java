@@ -83,19 +83,22 @@ class EraseITCase {
     truth = GroundTruth.read(input.resolve("ground-truth.json"));
     keyFile = Files.writeString(dir.resolve("hmac.key"), KEY + "\n");
     out = dir.resolve("out");
-    assertThat(
-            Main.execute(
-                "backfill",
-                "--input",
-                input.resolve("events").toString(),
-                "--output",
-                out.toString(),
-                "--parallelism",
-                "2",
-                "--hmac-key-file",
-                keyFile.toString()))
-        .isZero();
+    assertThat(runBackfill()).isZero();
     duck = DriverManager.getConnection("jdbc:duckdb:");
+  }
+
+  /** The backfill of the generated input into {@code out}, as an operator runs it. */
+  private int runBackfill() {
+    return Main.execute(
+        "backfill",
+        "--input",
+        input.resolve("events").toString(),
+        "--output",
+        out.toString(),
+        "--parallelism",
+        "2",
+        "--hmac-key-file",
+        keyFile.toString());
   }
 
   @AfterAll
@@ -634,18 +637,7 @@ class EraseITCase {
       keys.addAll(s.keys());
       persons.add(s.personId());
     }
-    assertThat(
-            Main.execute(
-                "backfill",
-                "--input",
-                input.resolve("events").toString(),
-                "--output",
-                out.toString(),
-                "--parallelism",
-                "2",
-                "--hmac-key-file",
-                keyFile.toString()))
-        .isZero();
+    assertThat(runBackfill()).isZero();
     Set<String> needles = new TreeSet<>(persons);
     needles.addAll(erasedEvents);
     needles.addAll(values(keys));

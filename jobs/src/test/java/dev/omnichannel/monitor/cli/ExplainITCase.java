@@ -93,18 +93,7 @@ class ExplainITCase {
                 "2026-01-07T09:00:00Z",
                 id("customer_id", "c-bob") + "," + id("device_id", "tablet-1")));
     planted = dir.resolve("planted");
-    assertThat(
-            Main.execute(
-                "backfill",
-                "--input",
-                input.toString(),
-                "--output",
-                planted.toString(),
-                "--parallelism",
-                "2",
-                "--hmac-key-file",
-                key.toString()))
-        .isZero();
+    backfill(input.toString(), planted.toString());
 
     generatedInput = dir.resolve("generated-input");
     GeneratorConfig d = GeneratorConfig.defaults();
@@ -113,13 +102,17 @@ class ExplainITCase {
             150, 45, 23L, d.start(), GeneratorConfig.Format.JSONL, false, 0.0, true, 0),
         generatedInput);
     generated = dir.resolve("generated");
+    backfill(generatedInput.resolve("events").toString(), generated.toString());
+  }
+
+  private void backfill(String input, String output) {
     assertThat(
             Main.execute(
                 "backfill",
                 "--input",
-                generatedInput.resolve("events").toString(),
+                input,
                 "--output",
-                generated.toString(),
+                output,
                 "--parallelism",
                 "2",
                 "--hmac-key-file",
