@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.io;
 
 import dev.omnichannel.monitor.config.Secrets;
+import dev.omnichannel.monitor.io.registry.RegistryConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -224,6 +225,24 @@ public record KafkaOptions(
         + ", schemaRegistry="
         + schemaRegistry
         + "]";
+  }
+
+  /**
+   * The client properties for the Kafka clients: {@link #properties} without the schema registry's
+   * settings ({@code schema.registry.*}, see {@link RegistryConfig}), which no Kafka client knows.
+   */
+  public Map<String, String> clientProperties() {
+    Map<String, String> out = new TreeMap<>(properties);
+    out.keySet().removeIf(k -> k.startsWith(RegistryConfig.PREFIX));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The schema registry of {@link #schemaRegistry} with the {@code schema.registry.*} settings of
+   * {@link #properties} (credentials, trust store), or null without a registry.
+   */
+  public RegistryConfig registry() {
+    return schemaRegistry == null ? null : RegistryConfig.of(schemaRegistry, properties, Map.of());
   }
 
   /** Reads {@code topics} from {@code bootstrapServers} with the defaults: committed, unbounded. */

@@ -1,13 +1,12 @@
 package dev.omnichannel.monitor.io;
 
 import dev.omnichannel.monitor.avro.ChannelEvent;
+import dev.omnichannel.monitor.io.registry.RegistryConfig;
 import dev.omnichannel.monitor.io.registry.RegistryDatumReader;
-import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
 import dev.omnichannel.monitor.io.registry.SchemaRegistryClient.RegistryUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -68,16 +67,16 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
   private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
 
   /** How long one request to the schema registry may take. */
-  public static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration REGISTRY_TIMEOUT = RegistryConfig.TIMEOUT;
 
-  private final String schemaRegistry;
+  private final RegistryConfig schemaRegistry;
   private transient AvroBinaryCheck check;
   private transient int datumStart;
   private transient RegistryDatumReader registry;
 
   /** Reads plain Avro values. */
   public KafkaRecordFormat() {
-    this(null);
+    this((RegistryConfig) null);
   }
 
   /**
@@ -85,6 +84,14 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
    * Confluent-compatible API), or plain Avro values when it is null.
    */
   public KafkaRecordFormat(String schemaRegistry) {
+    this(schemaRegistry == null ? null : RegistryConfig.of(schemaRegistry));
+  }
+
+  /**
+   * Reads values framed for the schema registry of {@code schemaRegistry} (its URL, credentials and
+   * trust store), or plain Avro values when it is null.
+   */
+  public KafkaRecordFormat(RegistryConfig schemaRegistry) {
     this.schemaRegistry = schemaRegistry;
   }
 
@@ -155,9 +162,7 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
 
   private RegistryDatumReader registry() {
     if (registry == null) {
-      registry =
-          new RegistryDatumReader(
-              new SchemaRegistryClient(URI.create(schemaRegistry), REGISTRY_TIMEOUT));
+      registry = new RegistryDatumReader(schemaRegistry.client());
     }
     return registry;
   }

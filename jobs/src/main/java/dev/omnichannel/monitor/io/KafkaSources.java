@@ -34,13 +34,13 @@ public final class KafkaSources {
   @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
   static KafkaSource<RawRecord> kafkaSource(KafkaOptions options) {
     Properties props = new Properties();
-    props.putAll(options.properties());
+    props.putAll(options.clientProperties());
     KafkaSourceBuilder<RawRecord> b =
         KafkaSource.<RawRecord>builder()
             .setProperties(props)
             .setBootstrapServers(options.bootstrapServers())
             .setGroupId(options.groupId())
-            .setDeserializer(new KafkaRecordFormat(options.schemaRegistry()));
+            .setDeserializer(new KafkaRecordFormat(options.registry()));
     if (!options.properties().containsKey("client.id.prefix")) {
       b.setClientIdPrefix(options.groupId());
     }
