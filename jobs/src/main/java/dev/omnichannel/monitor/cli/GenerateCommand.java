@@ -1,5 +1,6 @@
 package dev.omnichannel.monitor.cli;
 
+import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.config.PropertiesFile;
 import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.generate.GenerateSummary;
@@ -9,6 +10,8 @@ import dev.omnichannel.monitor.generate.GeneratorConfig.Format;
 import dev.omnichannel.monitor.generate.GroundTruth;
 import dev.omnichannel.monitor.generate.KafkaTarget;
 import dev.omnichannel.monitor.io.KafkaOptions;
+import dev.omnichannel.monitor.io.registry.RegistryConfig;
+import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -147,6 +150,19 @@ public final class GenerateCommand implements Callable<Integer> {
               + " environment variable NAME.")
   Path kafkaPropertiesFile;
 
+  @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description =
+          "With --kafka: write values in the schema registry's wire format (magic byte 0, 4-byte"
+              + " schema id, Avro datum), as Confluent's and Apicurio's serializers do. The"
+              + " ChannelEvent schema is registered under the subject <topic>-value at the"
+              + " registry's Confluent-compatible API at URL (e.g. http://127.0.0.1:8081, or"
+              + " Apicurio's http://HOST:8080/apis/ccompat/v7) and its id frames every value."
+              + " Credentials: OMNI_SCHEMA_REGISTRY_USER_INFO or schema.registry.basic.auth.user.info"
+              + " in --kafka-properties.")
+  String schemaRegistry;
+
   @Override
   public Integer call() throws IOException {
     GeneratorConfig cfg = config();
@@ -158,7 +174,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 + days);
     long t0 = System.nanoTime();
     GeneratorConfig run = cfg.withCustomers(estimate.customers()).withTargetEvents(0);
-    KafkaTarget target = kafkaTarget();
+    KafkaTarget target = register(kafkaTarget());
     GroundTruth truth =
         target == null ? Generator.generate(run, output) : Generator.generate(run, output, target);
     long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -218,13 +234,58 @@ public final class GenerateCommand implements Callable<Integer> {
           "--kafka-property " + pair,
           () -> {
             one.putAll(KafkaOptions.parseProperties(List.of(pair)));
+            for (String name : one.keySet()) {
+              if (name.startsWith(RegistryConfig.PREFIX) && Secrets.isSecretKey(name)) {
+                throw new UserException(
+                    "--kafka-property "
+                        + name
+                        + ": the schema registry's secrets are not taken from the command line;"
+                        + " set "
+                        + RegistryConfig.USER_INFO_ENV
+                        + " or put "
+                        + name
+                        + " in --kafka-properties");
+              }
+            }
             Secrets.rememberSecretValues(one);
             return target.withProperties(one);
           });
       props.putAll(one);
     }
-    kafka("--kafka-property", () -> target.withProperties(props));
-    return new KafkaTarget(kafka.trim(), topic, props);
+    KafkaOptions all = kafka("--kafka-property", () -> target.withProperties(props));
+    if (schemaRegistry == null) {
+      return new KafkaTarget(kafka.trim(), topic, all.clientProperties());
+    }
+    KafkaOptions framed = kafka("--schema-registry", () -> all.withSchemaRegistry(schemaRegistry));
+    RegistryConfig registry;
+    try {
+      registry = RegistryConfig.of(framed.schemaRegistry(), framed.properties(), System.getenv());
+      registry.sslContext();
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--schema-registry " + schemaRegistry + ": " + e.getMessage());
+    }
+    return new KafkaTarget(kafka.trim(), topic, framed.clientProperties(), registry, null);
+  }
+
+  /**
+   * {@code target} with the id of the ChannelEvent schema under the subject {@code <topic>-value}
+   * when it writes for a schema registry (registering the schema there), else as it is.
+   */
+  static KafkaTarget register(KafkaTarget target) throws IOException {
+    if (target == null || target.registry() == null) {
+      return target;
+    }
+    String subject = target.topic() + "-value";
+    try {
+      int id = target.registry().client().register(subject, ChannelEvent.getClassSchema());
+      return target.withSchemaId(id);
+    } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+      if (e.refusedCredentials() || e.status() == 409 || e.status() == 422) {
+        throw new UserException("--schema-registry: " + e.getMessage());
+      }
+      throw new IOException(
+          "cannot register the ChannelEvent schema under " + subject + ": " + e.getMessage(), e);
+    }
   }
 
   /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
@@ -251,6 +312,12 @@ public final class GenerateCommand implements Callable<Integer> {
                   : kafkaPropertiesFile != null ? "--kafka-properties" : "--kafka-property")
               + (topic == null && kafkaProperties.isEmpty() ? " " + kafkaPropertiesFile : "")
               + " applies to --kafka only");
+    }
+    if (kafka == null && schemaRegistry != null) {
+      throw new UserException(
+          "--schema-registry "
+              + schemaRegistry
+              + " applies to --kafka only (files are plain Avro)");
     }
     if (kafka != null && topic == null) {
       throw new UserException("--kafka needs --topic NAME");

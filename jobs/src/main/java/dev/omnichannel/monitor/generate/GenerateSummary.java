@@ -31,7 +31,19 @@ public final class GenerateSummary {
       GroundTruth truth, KafkaTarget kafka, Path output, boolean groundTruthWritten, long millis) {
     return describe(
         truth,
-        "to Kafka topic " + kafka.topic() + " at " + kafka.bootstrapServers(),
+        "to Kafka topic "
+            + kafka.topic()
+            + " at "
+            + kafka.bootstrapServers()
+            + (kafka.schemaId() == null
+                ? ""
+                : " (registry-framed, schema id "
+                    + kafka.schemaId()
+                    + " of subject "
+                    + kafka.topic()
+                    + "-value at "
+                    + kafka.registry().url()
+                    + ")"),
         output,
         groundTruthWritten,
         millis);

@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.io.KafkaProducers;
 import dev.omnichannel.monitor.io.KafkaRecordFormat;
 import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.io.registry.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -40,6 +41,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * record of another Avro schema, a tombstone, and a record over the 1 MiB limit. The bytes of the
  * first three are checked with {@link KafkaRecordFormat} to read as {@code malformed_record} (and
  * redrawn if, by chance, they do not), so the ground truth's reason is exact.
+ *
+ * <p>For a schema registry ({@link KafkaTarget#schemaId} set), every value but a tombstone is
+ * framed in the registry's wire format with that id ({@link WireFormat#frame}), broken ones too:
+ * the registry's schema is the current one, so a reader resolves each datum to itself and every
+ * broken record reads with the same reason as without the registry.
  */
 final class KafkaSink implements Closeable {
   /** Another schema, for {@link BadKind#WRONG_SCHEMA}. */
@@ -58,6 +64,7 @@ final class KafkaSink implements Closeable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final int partitions;
+  private final Integer schemaId;
   private final ChannelEvent event = new ChannelEvent();
   private final KafkaRecordFormat check = new KafkaRecordFormat();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -67,6 +74,10 @@ final class KafkaSink implements Closeable {
     this.producer = KafkaProducers.create(target.bootstrapServers(), target.properties());
     this.topic = target.topic();
     this.partitions = partitions;
+    this.schemaId = target.schemaId();
+    if (target.registry() != null && schemaId == null) {
+      throw new IllegalArgumentException("the ChannelEvent schema is not registered yet");
+    }
   }
 
   /** Sends {@code r}; the future gives where it was written. */
@@ -77,6 +88,9 @@ final class KafkaSink implements Closeable {
     }
     byte[] key = key(r);
     byte[] value = value(r);
+    if (value != null && schemaId != null) {
+      value = WireFormat.frame(schemaId, value);
+    }
     Integer partition = key == null ? (int) (written % partitions) : null;
     written++;
     return producer.send(
