@@ -6,6 +6,8 @@ import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
+import dev.omnichannel.monitor.io.registry.RegistryConfig;
+import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import java.net.URI;
@@ -104,7 +106,9 @@ public class StreamCommand implements Callable<Integer> {
               + " or Apicurio's http://HOST:8080/apis/ccompat/v7). Values are then read in the"
               + " registry wire format (magic byte 0, 4-byte schema id, Avro datum) under the"
               + " current ChannelEvent schema; a value that is not becomes a dead letter. Without"
-              + " it, values are plain Avro binary.")
+              + " it, values are plain Avro binary. Credentials come from the environment variable"
+              + " OMNI_SCHEMA_REGISTRY_USER_INFO (USER:PASSWORD) or"
+              + " schema.registry.basic.auth.user.info in --kafka-properties, never from a flag.")
   String schemaRegistry;
 
   @Option(
@@ -208,14 +212,32 @@ public class StreamCommand implements Callable<Integer> {
   @Option(
       names = "--alerts-topic",
       paramLabel = "NAME",
-      description = "Publish friction and journey matches as JSON alerts to this topic.")
+      description = "Publish friction and journey matches as alerts (JSON) to this topic.")
   String alertsTopic;
+
+  @Option(
+      names = "--alerts-format",
+      paramLabel = "json|registry",
+      description =
+          "How alerts are written: json (one JSON object per record), or registry (Avro"
+              + " schemas/alert.avsc in the schema registry's wire format, registered under"
+              + " <topic>-value; needs --schema-registry) (default: json).")
+  String alertsFormat;
 
   @Option(
       names = "--dlq-topic",
       paramLabel = "NAME",
-      description = "Also publish dead letters as JSON to this topic.")
+      description = "Also publish dead letters (JSON) to this topic.")
   String deadLetterTopic;
+
+  @Option(
+      names = "--dlq-format",
+      paramLabel = "json|registry",
+      description =
+          "How dead letters are written to --dlq-topic: json, or registry (Avro"
+              + " schemas/dead_letter_row.avsc in the schema registry's wire format, registered"
+              + " under <topic>-value; needs --schema-registry) (default: json).")
+  String deadLetterFormat;
 
   @Option(
       names = "--max-restarts",
@@ -245,7 +267,12 @@ public class StreamCommand implements Callable<Integer> {
   @Mixin PipelineOptions options = new PipelineOptions();
 
   /** A command line whose every flag has been checked. */
-  record Checked(StreamSettings settings, KafkaOptions kafka, StreamRunner.StateBackend backend) {}
+  record Checked(
+      StreamSettings settings,
+      KafkaOptions kafka,
+      StreamRunner.StateBackend backend,
+      boolean alertsFramed,
+      boolean deadLettersFramed) {}
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
@@ -330,6 +357,16 @@ public class StreamCommand implements Callable<Integer> {
       int eq = pair.indexOf('=');
       String name = pair.substring(0, eq).trim();
       name = name.startsWith("kafka.") ? name.substring(6) : name;
+      if (name.startsWith(RegistryConfig.PREFIX) && Secrets.isSecretKey(name)) {
+        throw new UserException(
+            "--kafka "
+                + name
+                + ": the schema registry's secrets are not taken from the command line; set "
+                + RegistryConfig.USER_INFO_ENV
+                + " or put "
+                + name
+                + " in --kafka-properties");
+      }
       Map<String, String> one = Map.of(name, pair.substring(eq + 1));
       Secrets.rememberSecretValues(one);
       kafka("--kafka " + pair, () -> o.withProperties(one));
@@ -340,8 +377,61 @@ public class StreamCommand implements Callable<Integer> {
     KafkaOptions p = kafka;
     if (schemaRegistry != null) {
       kafka = kafka("--schema-registry", () -> p.withSchemaRegistry(schemaRegistry));
+      String env = System.getenv(RegistryConfig.USER_INFO_ENV);
+      if (!props.containsKey(RegistryConfig.USER_INFO) && env != null && !env.isBlank()) {
+        props.put(RegistryConfig.USER_INFO, env.trim());
+        KafkaOptions r = kafka;
+        kafka = kafka(RegistryConfig.USER_INFO_ENV, () -> r.withProperties(props));
+      }
+      KafkaOptions r = kafka;
+      kafka("--schema-registry " + schemaRegistry, () -> checkRegistry(r));
     }
-    return new Checked(settings, kafka, backend);
+    boolean alertsFramed = framed("--alerts-format", alertsFormat, "--alerts-topic", alertsTopic);
+    boolean deadLettersFramed =
+        framed("--dlq-format", deadLetterFormat, "--dlq-topic", deadLetterTopic);
+    return new Checked(settings, kafka, backend, alertsFramed, deadLettersFramed);
+  }
+
+  /** The registry's settings are usable (credentials, trust store); returns {@code kafka}. */
+  private static KafkaOptions checkRegistry(KafkaOptions kafka) {
+    kafka.registry().sslContext();
+    return kafka;
+  }
+
+  /**
+   * Whether {@code option} asks for the registry format: json (or not given) or registry, which
+   * needs --schema-registry; the option applies to its topic only.
+   */
+  private boolean framed(String option, String value, String topicOption, String topic) {
+    if (value == null) {
+      return false;
+    }
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("json") && !v.equals("registry")) {
+      throw new UserException(option + " must be json or registry, got '" + value + "'");
+    }
+    if (topic == null) {
+      throw new UserException(option + " " + value + " applies to " + topicOption + " only");
+    }
+    if (v.equals("registry") && schemaRegistry == null) {
+      throw new UserException(option + " registry needs --schema-registry URL");
+    }
+    return v.equals("registry");
+  }
+
+  /**
+   * Asks the registry whether it accepts the credentials, before the job starts: refused
+   * credentials are a {@link UserException} naming the registry; a registry that does not answer
+   * now is left to the job, which retries until it does.
+   */
+  static void checkRegistryAccess(RegistryConfig registry) {
+    try {
+      registry.client().checkAccess();
+    } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+      if (e.refusedCredentials()) {
+        throw new UserException(e.getMessage());
+      }
+    }
   }
 
   /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
@@ -375,6 +465,9 @@ public class StreamCommand implements Callable<Integer> {
     StreamSettings settings = checked.settings();
     KafkaOptions kafka = checked.kafka();
     StreamRunner.StateBackend backend = checked.backend();
+    if (kafka.registry() != null) {
+      checkRegistryAccess(kafka.registry());
+    }
     Files.createDirectories(output);
     String id = runId != null ? runId : RunIds.next("stream");
     FlowConfig config = options.backfillConfig(List.of(), output, null, null, parallelism, key, id);
@@ -391,7 +484,9 @@ public class StreamCommand implements Callable<Integer> {
             deadLetterTopic,
             maxRestarts,
             Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()),
-            backend);
+            backend,
+            checked.alertsFramed(),
+            checked.deadLettersFramed());
     Path summary = output.resolve("_runs").resolve(id + ".json");
     System.out.println(
         "Streaming from "

@@ -53,6 +53,9 @@ public final class StreamRunner {
    *     back-off ({@link #restarts}): null for unlimited, 0 for none
    * @param arguments the command line, for the run summary
    * @param stateBackend where keyed state lives
+   * @param alertsFramed alerts in the schema registry's wire format ({@link FramedRecords}) instead
+   *     of JSON; needs the source's schema registry
+   * @param deadLettersFramed the same for the dead-letter topic
    */
   public record Run(
       String checkpointDir,
@@ -62,7 +65,32 @@ public final class StreamRunner {
       String deadLetterTopic,
       Integer maxRestarts,
       List<String> arguments,
-      StateBackend stateBackend) {
+      StateBackend stateBackend,
+      boolean alertsFramed,
+      boolean deadLettersFramed) {
+    /** A run whose alerts and dead letters are JSON. */
+    public Run(
+        String checkpointDir,
+        Duration checkpointInterval,
+        String restoreFrom,
+        String alertsTopic,
+        String deadLetterTopic,
+        Integer maxRestarts,
+        List<String> arguments,
+        StateBackend stateBackend) {
+      this(
+          checkpointDir,
+          checkpointInterval,
+          restoreFrom,
+          alertsTopic,
+          deadLetterTopic,
+          maxRestarts,
+          arguments,
+          stateBackend,
+          false,
+          false);
+    }
+
     /** A run with its state on the heap. */
     public Run(
         String checkpointDir,
@@ -93,7 +121,24 @@ public final class StreamRunner {
           deadLetterTopic,
           maxRestarts,
           arguments,
-          backend);
+          backend,
+          alertsFramed,
+          deadLettersFramed);
+    }
+
+    /** The same run with its alerts and dead letters framed for the schema registry or not. */
+    public Run withFramedTopics(boolean alerts, boolean deadLetters) {
+      return new Run(
+          checkpointDir,
+          checkpointInterval,
+          restoreFrom,
+          alertsTopic,
+          deadLetterTopic,
+          maxRestarts,
+          arguments,
+          stateBackend,
+          alerts,
+          deadLetters);
     }
   }
 
@@ -186,21 +231,53 @@ public final class StreamRunner {
             .name("read Kafka");
     Flow.Outputs streams = pipeline.wire(raw, true);
     StreamPipeline.sinkParquet(streams, Path.of(config.output()).toUri().toString());
+    if ((run.alertsFramed() || run.deadLettersFramed()) && kafka.registry() == null) {
+      throw new IllegalArgumentException(
+          "alerts or dead letters in the registry format need a schema registry");
+    }
     if (run.alertsTopic() != null) {
+      String clientId = "alerts-" + config.runId();
       streams
           .alerts()
-          .sinkTo(kafkaSink(kafka, run.alertsTopic(), new AlertKey(), "alerts-" + config.runId()))
+          .sinkTo(
+              run.alertsFramed()
+                  ? kafkaSink(
+                      kafka,
+                      clientId,
+                      new FramedRecords<>(
+                          run.alertsTopic(),
+                          kafka.registry(),
+                          dev.omnichannel.monitor.avro.Alert.getClassSchema(),
+                          new FramedRecords.Alerts()))
+                  : kafkaSink(kafka, clientId, new JsonRecords(run.alertsTopic(), new AlertKey())))
           .uid("sink-alerts")
           .name("alerts to Kafka");
     }
     if (run.deadLetterTopic() != null) {
-      streams
-          .deadLetters()
-          .map(StreamRunner::deadLetterJson)
-          .name("dead letters as JSON")
-          .sinkTo(kafkaSink(kafka, run.deadLetterTopic(), null, "dlq-" + config.runId()))
-          .uid("sink-dead-letter-topic")
-          .name("dead letters to Kafka");
+      String clientId = "dlq-" + config.runId();
+      if (run.deadLettersFramed()) {
+        streams
+            .deadLetters()
+            .sinkTo(
+                kafkaSink(
+                    kafka,
+                    clientId,
+                    new FramedRecords<>(
+                        run.deadLetterTopic(),
+                        kafka.registry(),
+                        DeadLetterRow.getClassSchema(),
+                        new FramedRecords.DeadLetters())))
+            .uid("sink-dead-letter-topic")
+            .name("dead letters to Kafka");
+      } else {
+        streams
+            .deadLetters()
+            .map(StreamRunner::deadLetterJson)
+            .name("dead letters as JSON")
+            .sinkTo(kafkaSink(kafka, clientId, new JsonRecords(run.deadLetterTopic(), null)))
+            .uid("sink-dead-letter-topic")
+            .name("dead letters to Kafka");
+      }
     }
     return streams;
   }
@@ -214,23 +291,23 @@ public final class StreamRunner {
   }
 
   /**
-   * An at-least-once Kafka sink of JSON strings: a record is resent after a restart rather than
-   * lost, and consumers drop repeats by its key (the alert's idempotency key). At-least-once keeps
-   * alerts visible within the watermark delay; exactly-once would hold them until the next
-   * checkpoint commits its transaction.
+   * An at-least-once Kafka sink: a record is resent after a restart rather than lost, and consumers
+   * drop repeats by its key (the alert's idempotency key). At-least-once keeps alerts visible
+   * within the watermark delay; exactly-once would hold them until the next checkpoint commits its
+   * transaction.
    */
-  static KafkaSink<String> kafkaSink(
-      KafkaOptions kafka, String topic, SerializationSchema<String> key, String clientId) {
+  static <T> KafkaSink<T> kafkaSink(
+      KafkaOptions kafka, String clientId, KafkaRecordSerializationSchema<T> records) {
     Properties props = new Properties();
-    for (Map.Entry<String, String> e : kafka.properties().entrySet()) {
+    for (Map.Entry<String, String> e : kafka.clientProperties().entrySet()) {
       props.setProperty(e.getKey(), e.getValue());
     }
     props.setProperty("client.id", clientId);
-    return KafkaSink.<String>builder()
+    return KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrapServers())
         .setKafkaProducerConfig(props)
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setRecordSerializer(new JsonRecords(topic, key))
+        .setRecordSerializer(records)
         .build();
   }
 

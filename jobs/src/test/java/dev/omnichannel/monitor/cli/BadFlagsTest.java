@@ -296,10 +296,12 @@ class BadFlagsTest {
       case "backfill --today" -> m.put("--replay-days", List.of("1"));
       case "generate --topic" -> m.put("--kafka", List.of("127.0.0.1:9"));
       case "generate --kafka" -> m.put("--topic", List.of("events"));
-      case "generate --kafka-property" -> {
+      case "generate --kafka-property", "generate --schema-registry" -> {
         m.put("--kafka", List.of("127.0.0.1:9"));
         m.put("--topic", List.of("events"));
       }
+      case "stream --alerts-format" -> m.put("--alerts-topic", List.of("alerts"));
+      case "stream --dlq-format" -> m.put("--dlq-topic", List.of("dead-letters"));
       case "generate --events" -> m.remove("--customers");
       case "demo --customers" -> m.remove("--days"); // the default 60 days: a larger data set
       case "stream --topic-pattern" -> m.remove("--topic");
@@ -324,7 +326,9 @@ class BadFlagsTest {
       case "stream --topic", "stream --alerts-topic", "stream --dlq-topic", "generate --topic" ->
           List.of("bad/name");
       case "stream --topic-pattern" -> List.of("events-(");
-      case "stream --schema-registry" ->
+      // registry needs --schema-registry
+      case "stream --alerts-format", "stream --dlq-format" -> List.of("registry", "avro");
+      case "stream --schema-registry", "generate --schema-registry" ->
           List.of(
               "127.0.0.1:8081",
               "ftp://127.0.0.1:8081",
