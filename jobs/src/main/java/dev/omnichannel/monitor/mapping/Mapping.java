@@ -111,6 +111,21 @@ public record Mapping(
     }
   }
 
+  /**
+   * Reads and checks a mapping shipped on the classpath, e.g. {@code /mappings/contact-centre.yaml}
+   * (the jar ships the example mappings of {@code examples/mappings/} there).
+   */
+  public static Mapping resource(String path) {
+    try (InputStream in = Mapping.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new MappingException(path, null, "not found on the classpath");
+      }
+      return parse(path, in);
+    } catch (IOException e) {
+      throw new MappingException(path, null, "cannot be read: " + e.getMessage());
+    }
+  }
+
   /** Reads and checks a mapping from {@code in}; {@code file} names it in errors. */
   public static Mapping parse(String file, InputStream in) {
     JsonNode root;
