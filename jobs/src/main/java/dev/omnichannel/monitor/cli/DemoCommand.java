@@ -27,18 +27,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo}: generates a realistic sample with planted ground truth, runs the backfill on the
- * embedded Flink mini cluster, writes Parquet under {@code ./output}, writes the HTML report and
- * prints a summary.
+ * {@code demo}: generates a realistic sample with planted ground truth and a legacy call log of the
+ * same customers, runs the backfill over both on the embedded Flink mini cluster, writes Parquet
+ * under {@code ./output}, writes the HTML report and prints a summary.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Generates a sample of customers across every channel, runs the backfill on an embedded"
-          + " Flink mini cluster, writes Parquet to --output, writes the HTML report"
-          + " (<DIR>/report.html) and prints a summary.",
+      "Generates a sample of customers across every channel, and a legacy contact-centre call"
+          + " log (CSV) of their calls, runs the backfill on an embedded Flink mini cluster (the"
+          + " call log read with the example mapping contact-centre.yaml), writes Parquet to"
+          + " --output, writes the HTML report (<DIR>/report.html) and prints a summary.",
       "Uses a built-in DEMO HMAC key unless OMNI_HMAC_KEY is set: demo output is not privacy-safe."
     })
 public class DemoCommand implements Callable<Integer> {
