@@ -17,6 +17,7 @@ import dev.omnichannel.monitor.io.OutputClaims;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.mapping.MappedSources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,16 +170,27 @@ public final class BackfillRunner {
         config.inputs().stream()
             .map(org.apache.flink.core.fs.Path::new)
             .toArray(org.apache.flink.core.fs.Path[]::new);
-    FileSource<RawRecord> source =
-        FileSource.forBulkFileFormat(
-                config.mapping() == null
-                    ? new EventFileFormat()
-                    : EventFileFormat.textRows(config.mapping().header() ? 1 : 0),
-                paths)
-            .build();
+    FileSource<RawRecord> source = FileSource.forBulkFileFormat(format(config), paths).build();
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "event files")
         .uid("source-files")
         .name("read event files");
+  }
+
+  /**
+   * The format of the input files: event files, or text rows of the files that have a mapping (with
+   * its header line skipped).
+   */
+  static EventFileFormat format(FlowConfig config) {
+    MappedSources mapped = config.mapped();
+    if (mapped.all() != null) {
+      return EventFileFormat.textRows(mapped.all().header() ? 1 : 0);
+    }
+    if (mapped.files().isEmpty()) {
+      return new EventFileFormat();
+    }
+    Map<String, Integer> headers = new TreeMap<>();
+    mapped.files().forEach((file, mapping) -> headers.put(file, mapping.header() ? 1 : 0));
+    return EventFileFormat.textRows(headers);
   }
 
   /** Wires the backfill's dataflow (source and flow, no sinks) on {@code env}. */

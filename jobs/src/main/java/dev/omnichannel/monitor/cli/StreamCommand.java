@@ -8,6 +8,9 @@ import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.registry.RegistryConfig;
 import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
+import dev.omnichannel.monitor.mapping.MappedSources;
+import dev.omnichannel.monitor.mapping.Mapping;
+import dev.omnichannel.monitor.mapping.MappingException;
 import dev.omnichannel.monitor.stream.StreamRunner;
 import dev.omnichannel.monitor.stream.StreamSettings;
 import java.net.URI;
@@ -110,6 +113,18 @@ public class StreamCommand implements Callable<Integer> {
               + " OMNI_SCHEMA_REGISTRY_USER_INFO (USER:PASSWORD) or"
               + " schema.registry.basic.auth.user.info in --kafka-properties, never from a flag.")
   String schemaRegistry;
+
+  @Option(
+      names = "--mapping",
+      paramLabel = "TOPIC=FILE",
+      converter = FlagConverters.KeyValue.class,
+      description =
+          "Read TOPIC's values as rows of a legacy export (repeatable): each value is one CSV,"
+              + " TSV or fixed-width line, or one JSON object, mapped to an event with the YAML"
+              + " mapping FILE, as backfill --mapping reads files; a row that does not fit is a"
+              + " dead letter. Other topics stay Avro ChannelEvents. See README, 'Mapping legacy"
+              + " exports'.")
+  List<String> mappings = new ArrayList<>();
 
   @Option(
       names = "--kafka-properties",
@@ -272,7 +287,8 @@ public class StreamCommand implements Callable<Integer> {
       KafkaOptions kafka,
       StreamRunner.StateBackend backend,
       boolean alertsFramed,
-      boolean deadLettersFramed) {}
+      boolean deadLettersFramed,
+      MappedSources mapped) {}
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
@@ -389,7 +405,7 @@ public class StreamCommand implements Callable<Integer> {
     boolean alertsFramed = framed("--alerts-format", alertsFormat, "--alerts-topic", alertsTopic);
     boolean deadLettersFramed =
         framed("--dlq-format", deadLetterFormat, "--dlq-topic", deadLetterTopic);
-    return new Checked(settings, kafka, backend, alertsFramed, deadLettersFramed);
+    return new Checked(settings, kafka, backend, alertsFramed, deadLettersFramed, mapped());
   }
 
   /** The registry's settings are usable (credentials, trust store); returns {@code kafka}. */
@@ -434,6 +450,57 @@ public class StreamCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The topics of {@code --mapping TOPIC=FILE}: each read by this job (one of {@code --topic}, or
+   * matching {@code --topic-pattern}), named once, with a mapping file that reads and checks.
+   */
+  private MappedSources mapped() {
+    MappedSources mapped = MappedSources.NONE;
+    for (String pair : mappings) {
+      int eq = pair.indexOf('=');
+      String topic = pair.substring(0, eq).trim();
+      String file = pair.substring(eq + 1).trim();
+      if (file.isEmpty()) {
+        throw new UserException("--mapping " + pair + ": no mapping file after '='");
+      }
+      boolean read =
+          topicPattern != null
+              ? java.util.regex.Pattern.compile(topicPattern).matcher(topic).matches()
+              : topics.contains(topic);
+      if (!read) {
+        throw new UserException(
+            "--mapping "
+                + pair
+                + ": topic "
+                + topic
+                + " is not read by this job ("
+                + (topicPattern != null
+                    ? "it does not match --topic-pattern " + topicPattern
+                    : "--topic " + String.join(", ", topics))
+                + ")");
+      }
+      if (mapped.forTopic(topic) != null) {
+        throw new UserException("--mapping " + pair + ": topic " + topic + " is mapped twice");
+      }
+      Path path = Path.of(file);
+      try {
+        PathChecks.inputFile("--mapping", path);
+      } catch (UserException e) {
+        // "--mapping FILE does not exist" as "--mapping TOPIC=FILE: FILE does not exist"
+        throw new UserException(
+            "--mapping " + pair + ": " + e.getMessage().substring("--mapping ".length()));
+      }
+      Mapping mapping;
+      try {
+        mapping = Mapping.read(path);
+      } catch (MappingException e) {
+        throw new UserException("--mapping " + topic + "=" + e.getMessage(), e);
+      }
+      mapped = mapped.withTopic(topic, mapping);
+    }
+    return mapped;
+  }
+
   /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
   private static KafkaOptions kafka(String flag, Supplier<KafkaOptions> build) {
     try {
@@ -470,7 +537,10 @@ public class StreamCommand implements Callable<Integer> {
     }
     Files.createDirectories(output);
     String id = runId != null ? runId : RunIds.next("stream");
-    FlowConfig config = options.backfillConfig(List.of(), output, null, null, parallelism, key, id);
+    FlowConfig config =
+        options
+            .backfillConfig(List.of(), output, null, null, parallelism, key, id)
+            .withMapped(checked.mapped());
     String checkpoints =
         checkpointDir != null
             ? checkpointDir

@@ -10,9 +10,12 @@ import dev.omnichannel.monitor.io.EventDecoder;
 import dev.omnichannel.monitor.io.PayloadRedactor;
 import dev.omnichannel.monitor.io.RawRecord;
 import dev.omnichannel.monitor.io.ValidationRules;
+import dev.omnichannel.monitor.mapping.MappedSources;
 import dev.omnichannel.monitor.mapping.Mapping;
 import dev.omnichannel.monitor.mapping.RowMapper;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,10 +43,13 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   private final long readFrom;
   private final long readTo;
 
-  private final Mapping mapping;
+  private final MappedSources mapped;
 
   private transient EventDecoder decoder;
-  private transient RowMapper rows;
+
+  /** One row mapper per mapping in use, created when its first row comes. */
+  private transient Map<Mapping, RowMapper> rows;
+
   private transient PayloadRedactor redactor;
   private transient LongCounter input;
   private transient LongCounter dead;
@@ -71,8 +77,8 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   }
 
   /**
-   * @param mapping the mapping every record's text is a row of (a legacy export read with {@code
-   *     --mapping}), or null for event records
+   * @param mapped the sources whose records are rows of a legacy export, with their mappings; the
+   *     records of other sources are events
    */
   public DecodeFunction(
       ValidationRules rules,
@@ -80,8 +86,8 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
       long readFrom,
       long readTo,
       SuppressionList suppression,
-      Mapping mapping) {
-    this.mapping = mapping;
+      MappedSources mapped) {
+    this.mapped = mapped == null ? MappedSources.NONE : mapped;
     this.rules = rules;
     this.suppression = suppression;
     this.hmacKey = hmacKey.clone();
@@ -93,7 +99,7 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
   public void open(OpenContext ctx) {
     decoder = new EventDecoder(rules, new Pseudonymiser(hmacKey));
     redactor = new PayloadRedactor(new Pseudonymiser(hmacKey));
-    rows = mapping == null ? null : new RowMapper(mapping);
+    rows = new IdentityHashMap<>();
     input = getRuntimeContext().getLongCounter(Counters.INPUT_RECORDS);
     dead = getRuntimeContext().getLongCounter(Counters.DEAD_LETTERS);
     outOfRange = getRuntimeContext().getLongCounter(Counters.OUT_OF_RANGE);
@@ -128,10 +134,13 @@ public class DecodeFunction extends ProcessFunction<RawRecord, Event> {
    * that does not fit is rejected with a {@link DeadLetterReason#MAPPING} reason).
    */
   private DecodeResult decode(RawRecord raw) {
-    if (rows == null || raw.readError != null) {
+    Mapping mapping =
+        mapped.isEmpty() || raw.readError != null ? null : mapped.forSource(raw.source);
+    if (mapping == null) {
       return decoder.decode(raw);
     }
-    RowMapper.Result m = rows.map(raw.payload == null ? "" : raw.payload);
+    RowMapper.Result m =
+        rows.computeIfAbsent(mapping, RowMapper::new).map(raw.payload == null ? "" : raw.payload);
     if (m.problem() != null) {
       return DecodeResult.rejected(DeadLetterReason.MAPPING.with(m.problem()), null, null);
     }

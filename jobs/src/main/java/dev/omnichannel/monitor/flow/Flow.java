@@ -164,7 +164,7 @@ public final class Flow {
                     config.readFrom(),
                     config.readTo(),
                     config.suppressed(),
-                    config.mapping()))
+                    config.mapped()))
             .returns(EventTypeInfo.INSTANCE)
             .uid("decode")
             .name("decode, validate, pseudonymise");

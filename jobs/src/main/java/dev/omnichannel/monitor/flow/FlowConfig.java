@@ -6,6 +6,7 @@ import dev.omnichannel.monitor.identity.NeverLinkRules;
 import dev.omnichannel.monitor.identity.SuppressionList;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.JourneyConfig;
+import dev.omnichannel.monitor.mapping.MappedSources;
 import dev.omnichannel.monitor.mapping.Mapping;
 import dev.omnichannel.monitor.patterns.PatternCatalogue;
 import java.io.Serializable;
@@ -38,8 +39,9 @@ import java.util.TreeMap;
  *     <output>/_erasures/suppressed-identities.txt}; stream mode reads it as it changes
  * @param suppressed the suppression list as read when the run was configured (a backfill applies it
  *     for the whole run)
- * @param mapping the mapping of a legacy export the input files are read with ({@code --mapping}),
- *     or null for event files
+ * @param mapped the inputs that are rows of a legacy export, with their mappings ({@code backfill
+ *     --mapping}, the demo's call log, {@code stream --mapping TOPIC=FILE}); {@link
+ *     MappedSources#NONE} when every input is events
  */
 public record FlowConfig(
     List<String> inputs,
@@ -58,7 +60,7 @@ public record FlowConfig(
     String runId,
     String suppressionFile,
     SuppressionList suppressed,
-    Mapping mapping)
+    MappedSources mapped)
     implements Serializable {
 
   public FlowConfig {
@@ -67,6 +69,7 @@ public record FlowConfig(
       suppressionFile = SuppressionList.defaultPath(Path.of(output)).toString();
     }
     suppressed = suppressed == null ? SuppressionList.EMPTY : suppressed;
+    mapped = mapped == null ? MappedSources.NONE : mapped;
     namespaceLimits = new TreeMap<>(namespaceLimits);
     neverLink = neverLink == null ? NeverLinkRules.NONE : neverLink;
     if (from != null && to != null && to.isBefore(from)) {
@@ -132,11 +135,16 @@ public record FlowConfig(
         runId,
         file.toAbsolutePath().normalize().toString(),
         list,
-        mapping);
+        mapped);
   }
 
-  /** This configuration reading its input files with {@code mapping} (null: event files). */
+  /** This configuration reading every input file with {@code mapping} (null: event files). */
   public FlowConfig withMapping(Mapping mapping) {
+    return withMapped(MappedSources.all(mapping));
+  }
+
+  /** This configuration reading the inputs of {@code mapped} as rows of legacy exports. */
+  public FlowConfig withMapped(MappedSources mapped) {
     return new FlowConfig(
         inputs,
         output,
@@ -154,7 +162,7 @@ public record FlowConfig(
         runId,
         suppressionFile,
         suppressed,
-        mapping);
+        mapped);
   }
 
   /** A configuration without never_link rules. */

@@ -69,6 +69,22 @@ public final class Generator {
   }
 
   /**
+   * Generates the data set of {@code cfg} under {@code outputDir}, and the legacy exports of {@code
+   * exports} under {@code outputDir/legacy/} ({@link LegacyExport}): rows of the generated persons'
+   * calls, store purchases and e-mails in the layouts of the example mappings, listed with their
+   * persons in the ground truth's {@code legacy_rows}. The events are the same as without them.
+   */
+  public static GroundTruth generate(
+      GeneratorConfig cfg, Path outputDir, java.util.Set<LegacyExport> exports) throws IOException {
+    if (cfg.format() == Format.KAFKA) {
+      throw new IllegalArgumentException("format kafka needs a Kafka target");
+    }
+    Run run = new Run(cfg, customersFor(cfg));
+    run.legacy = exports;
+    return run.write(outputDir, null);
+  }
+
+  /**
    * Generates the data set of {@code cfg} (format {@link Format#KAFKA}) into the Kafka topic of
    * {@code kafka}, in the order the files would have, and writes the ground truth to {@code
    * outputDir} (unless {@code cfg.groundTruth()} is false; then {@code outputDir} may be null). The
@@ -175,6 +191,9 @@ public final class Generator {
     private final List<GenEvent> unknownExtras = new ArrayList<>();
     private int freshIds;
 
+    /** The legacy exports to write next to the events; none unless set. */
+    private java.util.Set<LegacyExport> legacy = java.util.Set.of();
+
     Run(GeneratorConfig cfg, int customers) {
       this.cfg = cfg;
       this.customers = customers;
@@ -246,7 +265,11 @@ public final class Generator {
               counts,
               persons(endOfInput),
               shared,
-              bad);
+              bad,
+              legacy.isEmpty()
+                  ? List.of()
+                  : new LegacyExports(persons, cfg.seed(), cfg.badRatio())
+                      .write(outputDir.resolve(LegacyExport.DIR), legacy));
       if (cfg.groundTruth()) {
         Files.createDirectories(outputDir);
         truth.write(outputDir.resolve("ground-truth.json"));

@@ -29,7 +29,42 @@ public record GroundTruth(
     Counts counts,
     List<Person> persons,
     List<SharedDevice> sharedDevices,
-    List<BadRecord> badRecords) {
+    List<BadRecord> badRecords,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LegacyRow> legacyRows) {
+
+  public GroundTruth {
+    legacyRows = legacyRows == null ? List.of() : List.copyOf(legacyRows);
+  }
+
+  /** A ground truth without legacy exports. */
+  public GroundTruth(
+      long seed,
+      int customers,
+      int days,
+      String start,
+      String format,
+      boolean gzip,
+      double badRatio,
+      long endOfInputMs,
+      Counts counts,
+      List<Person> persons,
+      List<SharedDevice> sharedDevices,
+      List<BadRecord> badRecords) {
+    this(
+        seed,
+        customers,
+        days,
+        start,
+        format,
+        gzip,
+        badRatio,
+        endOfInputMs,
+        counts,
+        persons,
+        sharedDevices,
+        badRecords,
+        List.of());
+  }
 
   /**
    * Record counts; {@code records = acceptedEvents + duplicates + deadLetters}. Accepted events
@@ -119,6 +154,30 @@ public record GroundTruth(
       String expected,
       String reasonCode,
       @JsonInclude(JsonInclude.Include.NON_NULL) String source) {}
+
+  /**
+   * A row of a legacy export written next to the events ({@code legacy/<file>}, in the layout of
+   * the example mapping of that name in {@code examples/mappings/}).
+   *
+   * @param file the export's file name within {@code legacy/}
+   * @param line the row's 1-based line (a header is line 1)
+   * @param eventId the event id its mapping gives the row; null for a row that does not fit
+   * @param eventTimeMs the event time its mapping gives the row
+   * @param person the true person, whose digital events carry the row's identity
+   * @param digitalEventId the digital event the row mirrors (a call's CONTACT_START, a store
+   *     PURCHASE, an EMAIL_OPEN or EMAIL_CLICK)
+   * @param expected accepted or dead_letter
+   * @param reason the dead letter's exact reason, else null
+   */
+  public record LegacyRow(
+      String file,
+      long line,
+      String eventId,
+      long eventTimeMs,
+      String person,
+      String digitalEventId,
+      String expected,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {}
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper()

@@ -9,6 +9,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -46,14 +48,29 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
   /** Lines at the start of each file that are not records (a header), in text-row mode. */
   private final int headerLines;
 
+  /**
+   * The files that are text exports (absolute, normalised paths) and their header lines, when only
+   * some of the files are; null otherwise.
+   */
+  private final Map<String, Integer> textFiles;
+
   /** The format of event files (Avro, JSON Lines). */
   public EventFileFormat() {
-    this(false, 0);
+    this(false, 0, null);
   }
 
-  private EventFileFormat(boolean textRows, int headerLines) {
+  private EventFileFormat(boolean textRows, int headerLines, Map<String, Integer> textFiles) {
     this.textRows = textRows;
     this.headerLines = headerLines;
+    this.textFiles = textFiles == null ? null : new TreeMap<>(textFiles);
+  }
+
+  /**
+   * The format of event files among which the files of {@code textFiles} (absolute, normalised
+   * paths) are text exports, read one record per line with that many header lines skipped.
+   */
+  public static EventFileFormat textRows(Map<String, Integer> textFiles) {
+    return new EventFileFormat(false, 0, textFiles);
   }
 
   /**
@@ -61,7 +78,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
    * file:line}), the first {@code headerLines} lines of each file skipped.
    */
   public static EventFileFormat textRows(int headerLines) {
-    return new EventFileFormat(true, headerLines);
+    return new EventFileFormat(true, headerLines, null);
   }
 
   /** True for the file names this format reads. */
@@ -76,7 +93,7 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
   @Override
   public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
       throws IOException {
-    return open(split, 0, textRows ? headerLines : -1);
+    return open(split, 0, headerLines(split));
   }
 
   @Override
@@ -84,7 +101,25 @@ public final class EventFileFormat implements BulkFormat<RawRecord, FileSourceSp
       throws IOException {
     long skip =
         split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
-    return open(split, skip, textRows ? headerLines : -1);
+    return open(split, skip, headerLines(split));
+  }
+
+  /** The header lines of a text export, or -1 for an event file. */
+  private int headerLines(FileSourceSplit split) {
+    if (textRows) {
+      return headerLines;
+    }
+    if (textFiles == null) {
+      return -1;
+    }
+    Path path = split.path();
+    String scheme = path.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      return textFiles.getOrDefault(path.toString(), -1);
+    }
+    String file =
+        java.nio.file.Path.of(path.toUri().getPath()).toAbsolutePath().normalize().toString();
+    return textFiles.getOrDefault(file, -1);
   }
 
   /**

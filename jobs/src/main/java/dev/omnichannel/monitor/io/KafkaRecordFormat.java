@@ -4,12 +4,21 @@ import dev.omnichannel.monitor.avro.ChannelEvent;
 import dev.omnichannel.monitor.io.registry.RegistryConfig;
 import dev.omnichannel.monitor.io.registry.RegistryDatumReader;
 import dev.omnichannel.monitor.io.registry.SchemaRegistryClient.RegistryUnavailableException;
+import dev.omnichannel.monitor.mapping.Mapping;
+import dev.omnichannel.monitor.mapping.RowMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
@@ -70,6 +79,11 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
   public static final Duration REGISTRY_TIMEOUT = RegistryConfig.TIMEOUT;
 
   private final RegistryConfig schemaRegistry;
+
+  /** Topics whose values are text rows of a legacy export, with their mappings. */
+  private final Map<String, Mapping> textTopics;
+
+  private transient Map<Mapping, RowMapper> rows;
   private transient AvroBinaryCheck check;
   private transient int datumStart;
   private transient RegistryDatumReader registry;
@@ -92,7 +106,17 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
    * trust store), or plain Avro values when it is null.
    */
   public KafkaRecordFormat(RegistryConfig schemaRegistry) {
+    this(schemaRegistry, Map.of());
+  }
+
+  /**
+   * Reads as {@link #KafkaRecordFormat(RegistryConfig)}, except the values of the topics of {@code
+   * textTopics}: each is one row of a legacy export (UTF-8 text: a CSV, TSV or fixed-width line, or
+   * a JSON object), read with the topic's mapping ({@code stream --mapping TOPIC=FILE}).
+   */
+  public KafkaRecordFormat(RegistryConfig schemaRegistry, Map<String, Mapping> textTopics) {
     this.schemaRegistry = schemaRegistry;
+    this.textTopics = new TreeMap<>(textTopics);
   }
 
   @Override
@@ -130,6 +154,10 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
           DeadLetterReason.RECORD_TOO_LARGE.with(value.length + " bytes"),
           timestamp);
     }
+    Mapping mapping = textTopics.isEmpty() ? null : textTopics.get(topic);
+    if (mapping != null) {
+      return row(source, timestamp, value, mapping);
+    }
     byte[] framed = value;
     if (schemaRegistry != null) {
       RegistryDatumReader.Outcome outcome;
@@ -157,6 +185,52 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
     byte[] datum = datumStart == 0 ? value : Arrays.copyOfRange(value, datumStart, value.length);
     RawRecord raw = RawRecord.avro(source, datum, timestamp);
     raw.eventTime = eventTime(datum);
+    return raw;
+  }
+
+  /**
+   * A value of a mapped topic: its text, which the decoder maps ({@code DecodeFunction}), and the
+   * event time its mapping gives, for watermarks. A value that is not UTF-8, or that holds more
+   * than one line of a line-based format, is a dead letter.
+   */
+  private RawRecord row(String source, Long timestamp, byte[] value, Mapping mapping) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return new RawRecord(
+          source,
+          base64(value),
+          DeadLetterReason.MALFORMED_RECORD.with("not UTF-8 text (a row of a mapped topic)"),
+          timestamp);
+    }
+    // one record is one row: a line end after it is not part of it
+    if (text.endsWith("\n")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (text.endsWith("\r")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (!mapping.format().equals("json") && text.indexOf('\n') >= 0) {
+      long lines = text.chars().filter(c -> c == '\n').count() + 1;
+      return new RawRecord(
+          source,
+          text,
+          DeadLetterReason.MAPPING.with(
+              "record has " + lines + " lines, expected one row of " + mapping.format()),
+          timestamp);
+    }
+    RawRecord raw = new RawRecord(source, text, null, timestamp);
+    if (rows == null) {
+      rows = new IdentityHashMap<>();
+    }
+    raw.eventTime = rows.computeIfAbsent(mapping, RowMapper::new).map(text).eventTime();
     return raw;
   }
 

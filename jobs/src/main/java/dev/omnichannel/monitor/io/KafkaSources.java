@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.io;
 
+import dev.omnichannel.monitor.mapping.Mapping;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -26,13 +28,26 @@ public final class KafkaSources {
    */
   public static BoundedRestoreSource<RawRecord, KafkaPartitionSplit, KafkaSourceEnumState> source(
       KafkaOptions options) {
-    KafkaSource<RawRecord> source = kafkaSource(options);
+    return source(options, Map.of());
+  }
+
+  /**
+   * The source of {@code options} whose topics of {@code textTopics} hold text rows of a legacy
+   * export, read with the topic's mapping ({@code stream --mapping TOPIC=FILE}).
+   */
+  public static BoundedRestoreSource<RawRecord, KafkaPartitionSplit, KafkaSourceEnumState> source(
+      KafkaOptions options, Map<String, Mapping> textTopics) {
+    KafkaSource<RawRecord> source = kafkaSource(options, textTopics);
     return new BoundedRestoreSource<>(source, source.getProducedType());
   }
 
   /** The connector's {@code KafkaSource} of {@code options}. */
-  @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
   static KafkaSource<RawRecord> kafkaSource(KafkaOptions options) {
+    return kafkaSource(options, Map.of());
+  }
+
+  @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API takes
+  static KafkaSource<RawRecord> kafkaSource(KafkaOptions options, Map<String, Mapping> textTopics) {
     Properties props = new Properties();
     props.putAll(options.clientProperties());
     KafkaSourceBuilder<RawRecord> b =
@@ -40,7 +55,7 @@ public final class KafkaSources {
             .setProperties(props)
             .setBootstrapServers(options.bootstrapServers())
             .setGroupId(options.groupId())
-            .setDeserializer(new KafkaRecordFormat(options.registry()));
+            .setDeserializer(new KafkaRecordFormat(options.registry(), textTopics));
     if (!options.properties().containsKey("client.id.prefix")) {
       b.setClientIdPrefix(options.groupId());
     }

@@ -22,12 +22,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A declarative mapping of a legacy export (CSV, TSV or fixed-width text) to {@code ChannelEvent}
- * fields, read from YAML and checked completely when read: every problem is a {@link
+ * A declarative mapping of a legacy export (CSV, TSV, fixed-width text or JSON objects) to {@code
+ * ChannelEvent} fields, read from YAML and checked completely when read: every problem is a {@link
  * MappingException} {@code file: field: problem}. README "Mapping legacy exports" documents the
  * format; {@link RowMapper} applies a mapping to one row.
  *
- * @param format {@code csv}, {@code tsv} or {@code fixed}
+ * @param format {@code csv}, {@code tsv}, {@code fixed} or {@code json} (each row one JSON object,
+ *     its columns the object's top-level fields)
  * @param delimiter the column separator of csv ({@code ,} unless set) and tsv (a tab)
  * @param quote the quote character of csv and tsv
  * @param header true when each file's first line names the columns (it is skipped)
@@ -111,6 +112,21 @@ public record Mapping(
     }
   }
 
+  /**
+   * Reads and checks a mapping shipped on the classpath, e.g. {@code /mappings/contact-centre.yaml}
+   * (the jar ships the example mappings of {@code examples/mappings/} there).
+   */
+  public static Mapping resource(String path) {
+    try (InputStream in = Mapping.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new MappingException(path, null, "not found on the classpath");
+      }
+      return parse(path, in);
+    } catch (IOException e) {
+      throw new MappingException(path, null, "cannot be read: " + e.getMessage());
+    }
+  }
+
   /** Reads and checks a mapping from {@code in}; {@code file} names it in errors. */
   public static Mapping parse(String file, InputStream in) {
     JsonNode root;
@@ -156,10 +172,10 @@ public record Mapping(
       }
       String format = text(root, "format", "format");
       if (format == null) {
-        throw error("format", "missing (expected csv, tsv or fixed)");
+        throw error("format", "missing (expected csv, tsv, fixed or json)");
       }
-      if (!List.of("csv", "tsv", "fixed").contains(format)) {
-        throw error("format", format + " is not a format (expected csv, tsv or fixed)");
+      if (!List.of("csv", "tsv", "fixed", "json").contains(format)) {
+        throw error("format", format + " is not a format (expected csv, tsv, fixed or json)");
       }
       char delimiter = format.equals("tsv") ? '\t' : ',';
       char quote = '"';
@@ -170,8 +186,8 @@ public record Mapping(
         delimiter = oneChar(root, "delimiter");
       }
       if (root.has("quote")) {
-        if (format.equals("fixed")) {
-          throw error("quote", "does not apply to format fixed");
+        if (format.equals("fixed") || format.equals("json")) {
+          throw error("quote", "does not apply to format " + format);
         }
         quote = oneChar(root, "quote");
       }
@@ -185,6 +201,9 @@ public record Mapping(
           throw error("header", h.asText() + " is not true or false");
         }
         header = h.booleanValue();
+        if (header && format.equals("json")) {
+          throw error("header", "does not apply to format json (each row is one JSON object)");
+        }
       }
       defaultZone = zone(root, "time_zone", "time_zone");
 
@@ -194,7 +213,9 @@ public record Mapping(
             "columns",
             format.equals("fixed")
                 ? "expected a list of {name, start, end}"
-                : "expected a list of column names");
+                : format.equals("json")
+                    ? "expected a list of the JSON fields read"
+                    : "expected a list of column names");
       }
       List<String> names = new ArrayList<>();
       int[] starts = null;

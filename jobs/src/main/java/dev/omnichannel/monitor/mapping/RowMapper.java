@@ -1,5 +1,7 @@
 package dev.omnichannel.monitor.mapping;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -42,8 +44,15 @@ public final class RowMapper {
   private final ObjectReader csv;
   private final Map<FieldRule, DateTimeFormatter> formatters = new HashMap<>();
 
-  /** The event as JSON text, or why the row does not fit (then {@code json} is null). */
-  public record Result(String json, String problem) {}
+  /**
+   * The event as JSON text and its event time (null when the row has none), or why the row does not
+   * fit (then {@code json} is null).
+   */
+  public record Result(String json, String problem, Long eventTime) {
+    Result(String problem) {
+      this(null, problem, null);
+    }
+  }
 
   /** A cell that does not fit its rule. */
   private static final class Misfit extends Exception {
@@ -54,7 +63,7 @@ public final class RowMapper {
 
   public RowMapper(Mapping mapping) {
     this.mapping = mapping;
-    if (mapping.format().equals("fixed")) {
+    if (mapping.format().equals("fixed") || mapping.format().equals("json")) {
       this.csv = null;
     } else {
       CsvMapper m = new CsvMapper();
@@ -74,12 +83,15 @@ public final class RowMapper {
     try {
       cells = split(line);
     } catch (Misfit e) {
-      return new Result(null, e.getMessage());
+      return new Result(e.getMessage());
     }
     try {
-      return new Result(JSON.writeValueAsString(event(cells)), null);
+      ObjectNode event = event(cells);
+      JsonNode time = event.get("event_time");
+      return new Result(
+          JSON.writeValueAsString(event), null, time == null ? null : time.longValue());
     } catch (Misfit e) {
-      return new Result(null, e.getMessage());
+      return new Result(e.getMessage());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a JSON tree", e);
     }
@@ -118,10 +130,40 @@ public final class RowMapper {
 
   /** The line's cells, one per column of the mapping. */
   String[] split(String line) throws Misfit {
+    if (mapping.format().equals("json")) {
+      return fields(line);
+    }
     String[] cells = cells(line);
     int n = mapping.columns().size();
     if (cells.length != n) {
       throw new Misfit("row has " + cells.length + " columns, expected " + n);
+    }
+    return cells;
+  }
+
+  /**
+   * The cells of a JSON row: each column's top-level field of the object as text (a string as it
+   * is, a number or boolean as written, an object or array as JSON); a missing or null field is an
+   * empty cell. Other fields are ignored.
+   */
+  private String[] fields(String line) throws Misfit {
+    JsonNode row;
+    try {
+      row = JSON.readTree(line.startsWith("\uFEFF") ? line.substring(1) : line);
+    } catch (JsonProcessingException e) {
+      String why = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+      throw new Misfit("row is not json: " + why.split("\n")[0]);
+    }
+    if (row == null || !row.isObject()) {
+      throw new Misfit(
+          "row is not a JSON object but "
+              + (row == null || row.isMissingNode() ? "empty" : row.getNodeType().name()));
+    }
+    List<String> names = mapping.columns();
+    String[] cells = new String[names.size()];
+    for (int i = 0; i < cells.length; i++) {
+      JsonNode v = row.get(names.get(i));
+      cells[i] = v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString();
     }
     return cells;
   }

@@ -226,7 +226,10 @@ public final class StreamRunner {
       Run run) {
     StreamPipeline pipeline = new StreamPipeline(config, settings, run.arguments());
     DataStream<RawRecord> raw =
-        env.fromSource(KafkaSources.source(kafka), pipeline.sourceWatermarks(), "kafka")
+        env.fromSource(
+                KafkaSources.source(kafka, config.mapped().topics()),
+                pipeline.sourceWatermarks(),
+                "kafka")
             .uid("source-kafka")
             .name("read Kafka");
     Flow.Outputs streams = pipeline.wire(raw, true);

@@ -227,6 +227,10 @@ class BadFlagsTest {
     }
   }
 
+  /** A mapping that checks: the example call-log mapping. */
+  private static final Path EXAMPLE_MAPPING =
+      Path.of("..", "examples", "mappings", "contact-centre.yaml").toAbsolutePath().normalize();
+
   private void fixtures() throws Exception {
     keyTooShort = Files.writeString(dir.resolve("short.key"), "abc");
     events = Files.writeString(dir.resolve("events.jsonl"), "{}\n");
@@ -349,6 +353,16 @@ class BadFlagsTest {
       case "erase --requests" -> List.of(plain.toString()); // not JSON Lines
       // a mapping that does not check, a file that is not a mapping at all
       case "backfill --mapping" -> List.of(badMapping.toString(), plain.toString());
+      // TOPIC=FILE: no file, a missing file or a directory, a mapping that does not check, a
+      // topic the job does not read (with a good mapping)
+      case "stream --mapping" ->
+          List.of(
+              "events=",
+              "events=" + missing,
+              "events=" + aDir,
+              "events=" + badMapping,
+              "events=" + plain,
+              "other=" + EXAMPLE_MAPPING);
       case "backfill --identity-rules", "stream --identity-rules" ->
           List.of(badRules.toString(), plain.toString());
       // a file that is not a suppression list: the error names the file and the line

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.omnichannel.monitor.generate.GroundTruth;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,5 +58,23 @@ class DemoITCase {
     assertThat(s.get("accounting").get("balanced").asBoolean()).isTrue();
     assertThat(s.get("accounting").get("dead_letters").asLong()).isPositive();
     assertThat(out.resolve("_staging")).doesNotExist();
+
+    // The legacy call log joins the timeline: each accepted row is one event of its person, and
+    // every such person also has digital events; each broken row is a mapping dead letter.
+    GroundTruth truth = GroundTruth.read(out.resolve("_demo_input").resolve("ground-truth.json"));
+    List<GroundTruth.LegacyRow> rows = truth.legacyRows();
+    assertThat(rows).isNotEmpty();
+    assertThat(rows).allMatch(r -> r.file().equals("contact-centre-calls.csv"));
+    List<GroundTruth.LegacyRow> accepted =
+        rows.stream().filter(r -> r.expected().equals("accepted")).toList();
+    long persons = accepted.stream().map(GroundTruth.LegacyRow::person).distinct().count();
+    assertThat(printed)
+        .contains(
+            String.format(
+                "legacy source      contact-centre: %,d events of %,d persons, %,d of them joined"
+                    + " to the same person's digital events",
+                accepted.size(), persons, persons));
+    long broken = rows.size() - accepted.size();
+    assertThat(s.get("dead_letters_by_reason").path("mapping").asLong(0)).isEqualTo(broken);
   }
 }

@@ -91,4 +91,63 @@ class MappingOptionsTest {
                 + ": identities[0].column: no column phone (columns: call_id, started_at,"
                 + " caller)");
   }
+
+  private StreamCommand.Checked stream(String... args) {
+    StreamCommand c = new StreamCommand();
+    new CommandLine(c).parseArgs(args);
+    return c.validate();
+  }
+
+  @Test
+  void streamMapsEachNamedTopicOnceAndOnlyTopicsItReads() throws Exception {
+    String m = mapping().toString();
+    Path out = dir.resolve("out");
+    String[] base = {
+      "--bootstrap-servers",
+      "127.0.0.1:9",
+      "--topic",
+      "events",
+      "--topic",
+      "calls",
+      "--output",
+      out.toString()
+    };
+    StreamCommand.Checked checked = stream(concat(base, "--mapping", "calls=" + m));
+    assertThat(checked.mapped().topics()).containsOnlyKeys("calls");
+    assertThat(checked.mapped().forSource("kafka:calls/0/7").columns())
+        .containsExactly("call_id", "started_at", "caller");
+    assertThat(checked.mapped().forSource("kafka:events/0/7")).isNull();
+    assertThatThrownBy(
+            () -> stream(concat(base, "--mapping", "calls=" + m, "--mapping", "calls=" + m)))
+        .isInstanceOf(UserException.class)
+        .hasMessage("--mapping calls=" + m + ": topic calls is mapped twice");
+    assertThatThrownBy(() -> stream(concat(base, "--mapping", "sms=" + m)))
+        .isInstanceOf(UserException.class)
+        .hasMessage(
+            "--mapping sms=" + m + ": topic sms is not read by this job (--topic events, calls)");
+    String[] pattern = {
+      "--bootstrap-servers",
+      "127.0.0.1:9",
+      "--topic-pattern",
+      "legacy-.*",
+      "--output",
+      out.toString()
+    };
+    assertThat(stream(concat(pattern, "--mapping", "legacy-calls=" + m)).mapped().topics())
+        .containsOnlyKeys("legacy-calls");
+    assertThatThrownBy(() -> stream(concat(pattern, "--mapping", "calls=" + m)))
+        .isInstanceOf(UserException.class)
+        .hasMessage(
+            "--mapping calls="
+                + m
+                + ": topic calls is not read by this job (it does not match --topic-pattern"
+                + " legacy-.*)");
+    assertThat(out).doesNotExist();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

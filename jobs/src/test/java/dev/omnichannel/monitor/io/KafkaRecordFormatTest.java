@@ -338,4 +338,34 @@ class KafkaRecordFormatTest {
     }
     return out.toByteArray();
   }
+
+  @Test
+  void aMappedTopicsValuesAreTextRowsWithTheirMappedEventTime() {
+    dev.omnichannel.monitor.mapping.Mapping calls =
+        dev.omnichannel.monitor.mapping.Mapping.resource("/mappings/contact-centre.yaml");
+    KafkaRecordFormat rows = new KafkaRecordFormat(null, Map.of("calls", calls));
+    String row = "CC-1,05/07/2026 14:15:00,+44 7700 900270,C101450,agent.khan,COMPLAINTS,RES,610,1";
+    RawRecord r = rows.read("calls", 0, 3, 17L, (row + "\r\n").getBytes(StandardCharsets.UTF_8));
+    assertThat(r.source).isEqualTo("kafka:calls/0/3");
+    assertThat(r.payload).isEqualTo(row); // without its line end
+    assertThat(r.avro).isNull();
+    assertThat(r.readError).isNull();
+    assertThat(r.sourceTimestamp).isEqualTo(17L);
+    // British Summer Time: the watermark sees 13:15 UTC
+    assertThat(r.eventTime).isEqualTo(Instant.parse("2026-07-05T13:15:00Z").toEpochMilli());
+    // a row that does not fit has no event time (the decoder makes it a dead letter)
+    assertThat(rows.read("calls", 0, 4, null, "x,y".getBytes(StandardCharsets.UTF_8)).eventTime)
+        .isNull();
+    // two rows in one value, and bytes that are not UTF-8, are dead letters at once
+    assertThat(
+            rows.read("calls", 0, 5, null, (row + "\n" + row).getBytes(StandardCharsets.UTF_8))
+                .readError)
+        .isEqualTo("mapping: record has 2 lines, expected one row of csv");
+    RawRecord binary = rows.read("calls", 0, 6, null, new byte[] {(byte) 0xC3, 0x28});
+    assertThat(binary.readError)
+        .isEqualTo("malformed_record: not UTF-8 text (a row of a mapped topic)");
+    assertThat(binary.payload).startsWith(KafkaRecordFormat.BASE64_PREFIX);
+    // other topics are Avro as before
+    assertThat(rows.read("events", 0, 7, null, KafkaRecordFormat.encode(full())).avro).isNotNull();
+  }
 }

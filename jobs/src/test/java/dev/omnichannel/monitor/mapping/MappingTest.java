@@ -97,10 +97,14 @@ class MappingTest {
         Arguments.of(
             "format: csv",
             "format: xls",
-            "m.yaml: format: xls is not a format (expected csv, tsv or fixed)"),
+            "m.yaml: format: xls is not a format (expected csv, tsv, fixed or json)"),
         Arguments.of(
             "format: csv", "formats: csv", "m.yaml: formats: unknown key (expected one of"),
         Arguments.of("header: true", "header: maybe", "m.yaml: header: maybe is not true or false"),
+        Arguments.of(
+            "format: csv",
+            "format: json",
+            "m.yaml: header: does not apply to format json (each row is one JSON object)"),
         Arguments.of("header: true", "quote: \",,\"", "m.yaml: quote: ',,' is not one character"),
         Arguments.of(
             "header: true",

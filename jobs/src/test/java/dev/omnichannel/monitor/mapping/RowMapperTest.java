@@ -159,4 +159,53 @@ class RowMapperTest {
             "header column 7 is \"extra\", the mapping expects no more columns (header: id, at,"
                 + " kind, amount, csat, phone, extra)");
   }
+
+  /** An ESP's activity as JSON objects: columns are the objects' top-level fields. */
+  private static final String JSON_ESP =
+      """
+      format: json
+      columns: [id, type, ts, email, meta]
+      fields:
+        event_id: {columns: [id, type], separator: ":"}
+        event_time: {column: ts, format: epoch_seconds}
+        channel: {constant: EMAIL}
+        event_type: {column: type, values: {open: EMAIL_OPEN, click: EMAIL_CLICK}}
+      identities:
+        - {namespace: email, column: email}
+      attributes:
+        meta: meta
+      """;
+
+  @Test
+  void jsonRowsReadTheirFieldsAsCells() throws Exception {
+    RowMapper m = mapper(JSON_ESP);
+    String line =
+        "{\"id\":\"m-1\",\"type\":\"open\",\"ts\":1767603600,\"email\":\"Ana@Example.com\","
+            + "\"meta\":{\"ua\":\"x\"},\"ignored\":true}";
+    JsonNode e = event(m, line);
+    assertThat(e.get("event_id").asText()).isEqualTo("m-1:open");
+    assertThat(e.get("event_time").asLong()).isEqualTo(1_767_603_600_000L);
+    assertThat(m.map(line).eventTime()).isEqualTo(1_767_603_600_000L);
+    assertThat(e.get("event_type").asText()).isEqualTo("EMAIL_OPEN");
+    // a nested value is its JSON text
+    assertThat(e.get("attributes").get("meta").asText()).isEqualTo("{\"ua\":\"x\"}");
+    // a missing or null field is an empty cell: no identity
+    JsonNode anonymous = event(m, "{\"id\":\"m-2\",\"type\":\"click\",\"ts\":\"1767603601\"}");
+    assertThat(anonymous.get("identities").size()).isZero();
+    assertThat(
+            event(m, "{\"id\":\"m-3\",\"type\":\"click\",\"ts\":1,\"email\":null}")
+                .get("identities")
+                .size())
+        .isZero();
+
+    assertThat(m.map("{\"id\":\"m-4\",\"type\":\"bounce\",\"ts\":1}").problem())
+        .isEqualTo(
+            "column type value \"bounce\": not a known value for event_type (expected one of open,"
+                + " click)");
+    assertThat(m.map("{\"id\":\"m-5\",\"type\":\"open\",\"ts\":\"soon\"}").problem())
+        .isEqualTo("column ts value \"soon\": not a time in format epoch_seconds");
+    assertThat(m.map("[1, 2]").problem()).isEqualTo("row is not a JSON object but ARRAY");
+    assertThat(m.map("{\"id\": ").problem()).startsWith("row is not json: ");
+    assertThat(m.map("{\"id\": ").eventTime()).isNull();
+  }
 }
