@@ -81,7 +81,7 @@ public final class StoreFiles {
         out.add(s.getPath());
       }
     }
-    out.sort(null);
+    out.sort(java.util.Comparator.comparing(Path::toString));
     return out;
   }
 

@@ -87,7 +87,9 @@ public final class S3Server implements AutoCloseable {
   }
 
   /**
-   * A Flink configuration file's lines for this server: endpoint, path-style access and the keys.
+   * A Flink configuration file's lines for this server: endpoint, path-style access, the keys, and
+   * single-object deletes with directory markers kept (S3Proxy answers the multi-object delete that
+   * S3A sends after each write in a way the client retries for minutes).
    */
   public String flinkConfig() {
     return "s3.endpoint: "
@@ -96,7 +98,8 @@ public final class S3Server implements AutoCloseable {
         + ACCESS_KEY
         + "\ns3.secret-key: "
         + SECRET_KEY
-        + "\n";
+        + "\ns3.directory.marker.retention: keep"
+        + "\ns3.multiobjectdelete.enable: false\n";
   }
 
   /** The keys of {@code bucket} under {@code prefix}, sorted. */
