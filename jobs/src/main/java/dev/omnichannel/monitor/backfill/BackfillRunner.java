@@ -12,11 +12,16 @@ import dev.omnichannel.monitor.flow.Sinks;
 import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.flow.Timing;
 import dev.omnichannel.monitor.io.EventFileFormat;
+import dev.omnichannel.monitor.io.ManifestCommitter;
+import dev.omnichannel.monitor.io.ObjectStores;
 import dev.omnichannel.monitor.io.OutputBusyException;
 import dev.omnichannel.monitor.io.OutputClaims;
 import dev.omnichannel.monitor.io.ParquetFiles;
 import dev.omnichannel.monitor.io.PartitionCommitter;
 import dev.omnichannel.monitor.io.RawRecord;
+import dev.omnichannel.monitor.io.StoreClaims;
+import dev.omnichannel.monitor.io.StoreFiles;
+import dev.omnichannel.monitor.io.StoreInputFile;
 import dev.omnichannel.monitor.mapping.MappedSources;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +45,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.parquet.io.InputFile;
 
 /**
  * Runs a backfill end to end: the Flink job in BATCH execution (embedded mini cluster under {@code
@@ -70,33 +76,111 @@ public final class BackfillRunner {
   public static RunSummary run(FlowConfig config, List<String> arguments, int identityRounds)
       throws Exception {
     Instant started = Instant.now();
+    if (ObjectStores.isObjectStore(config.output())) {
+      org.apache.flink.core.fs.Path output = new org.apache.flink.core.fs.Path(config.output());
+      // Refuses (OutputBusyException) while another writer holds any of the range's days.
+      try (StoreClaims.Claim claim =
+          StoreClaims.claimBackfill(output, config.runId(), config.from(), config.to(), started)) {
+        org.apache.flink.core.fs.Path staging =
+            new org.apache.flink.core.fs.Path(output, "_staging/" + config.runId());
+        Published published =
+            run(
+                config,
+                identityRounds,
+                staging.toString(),
+                () -> ManifestCommitter.deleteTree(staging),
+                claim::recheck,
+                () -> {
+                  ManifestCommitter.Result r =
+                      new ManifestCommitter(output, staging, config.runId())
+                          .commit(Table.backfillTables(), config.from(), config.to());
+                  Map<String, List<InputFile>> files = new TreeMap<>();
+                  r.files().forEach((t, ps) -> files.put(t, storeFiles(ps)));
+                  return new Published(r.from(), r.to(), files, null);
+                });
+        RunSummary s = summary(config, arguments, started, published);
+        StoreFiles.write(
+            new org.apache.flink.core.fs.Path(output, "_runs/" + s.runId + ".json"), s.toJson());
+        return s;
+      }
+    }
     Path output = Path.of(config.output());
     // Refuses (OutputBusyException) while another writer holds any of the range's days.
     try (OutputClaims.Claim claim =
         OutputClaims.claimBackfill(output, config.runId(), config.from(), config.to(), started)) {
-      return run(config, arguments, identityRounds, started, output, claim);
+      Path staging = output.resolve("_staging").resolve(config.runId());
+      Published published =
+          run(
+              config,
+              identityRounds,
+              staging.toUri().toString(),
+              () -> PartitionCommitter.deleteTree(staging),
+              claim::recheck,
+              () -> {
+                PartitionCommitter.Result r =
+                    new PartitionCommitter(output, staging, config.runId())
+                        .commit(Table.backfillTables(), config.from(), config.to());
+                Map<String, List<InputFile>> files = new TreeMap<>();
+                r.files().forEach((t, ps) -> files.put(t, ParquetFiles.local(ps)));
+                return new Published(r.from(), r.to(), files, null);
+              });
+      RunSummary s = summary(config, arguments, started, published);
+      s.write(output);
+      return s;
     }
   }
 
-  private static RunSummary run(
-      FlowConfig config,
-      List<String> arguments,
-      int identityRounds,
-      Instant started,
-      Path output,
-      OutputClaims.Claim claim)
-      throws Exception {
-    Path staging = output.resolve("_staging").resolve(config.runId());
-    PartitionCommitter.deleteTree(staging);
+  /** What a run published: its range and each table's files. */
+  private record Published(
+      java.time.LocalDate from,
+      java.time.LocalDate to,
+      Map<String, List<InputFile>> files,
+      JobExecutionResult result) {
+    List<InputFile> files(String table) {
+      return files.getOrDefault(table, List.of());
+    }
+  }
 
+  /** A step that may fail with an I/O error. */
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  /** The recheck of a claim just before publishing. */
+  private interface Recheck {
+    void recheck(Instant now) throws IOException;
+  }
+
+  /** The publication of the staged tables. */
+  private interface Commit {
+    Published commit() throws IOException;
+  }
+
+  private static List<InputFile> storeFiles(List<org.apache.flink.core.fs.Path> paths) {
+    List<InputFile> out = new ArrayList<>(paths.size());
+    for (org.apache.flink.core.fs.Path p : paths) {
+      out.add(new StoreInputFile(p));
+    }
+    return out;
+  }
+
+  private static Published run(
+      FlowConfig config,
+      int identityRounds,
+      String staging,
+      Step discardStaging,
+      Recheck recheck,
+      Commit commit)
+      throws Exception {
+    discardStaging.run();
     JobExecutionResult result = null;
     for (int rounds = identityRounds; result == null; rounds *= 2) {
-      PartitionCommitter.deleteTree(staging);
+      discardStaging.run();
       Configuration conf = new Configuration();
       conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
       StreamExecutionEnvironment env = LocalFlink.environment(conf, config.parallelism());
       Flow.Outputs outputs = wire(env, config, new ComponentResolver(rounds));
-      Sinks.parquet(outputs, staging.toUri().toString(), dl -> dl.getEventTime());
+      Sinks.parquet(outputs, staging, dl -> dl.getEventTime());
       try {
         result = env.execute("omnichannel-monitor backfill " + config.runId());
       } catch (Exception e) {
@@ -108,17 +192,22 @@ public final class BackfillRunner {
             rounds, rounds * 2);
       }
     }
-
     try {
       // a stream job may have started on this output since the claim was taken
-      claim.recheck(Instant.now());
+      recheck.recheck(Instant.now());
     } catch (OutputBusyException e) {
-      PartitionCommitter.deleteTree(staging);
+      discardStaging.run();
       throw e;
     }
-    PartitionCommitter.Result committed =
-        new PartitionCommitter(output, staging, config.runId())
-            .commit(Table.backfillTables(), config.from(), config.to());
+    Published committed = commit.commit();
+    return new Published(committed.from(), committed.to(), committed.files(), result);
+  }
+
+  /** The run summary of a published run. */
+  private static RunSummary summary(
+      FlowConfig config, List<String> arguments, Instant started, Published committed)
+      throws IOException {
+    JobExecutionResult result = committed.result();
 
     RunSummary s = new RunSummary();
     s.runId = config.runId();
@@ -140,7 +229,7 @@ public final class BackfillRunner {
       s.range.put("to", String.valueOf(committed.to()));
     }
     for (String table : Table.backfillTables()) {
-      s.tables.put(table, ParquetFiles.rowCount(committed.files(table)));
+      s.tables.put(table, ParquetFiles.rowCountOf(committed.files(table)));
     }
     journeyStats(committed.files("journeys"), s);
     deadLetterStats(committed.files("dead_letters"), s);
@@ -160,7 +249,6 @@ public final class BackfillRunner {
     s.endedAt = ended.toString();
     s.durationMs = Duration.between(started, ended).toMillis();
     s.status = s.accounting.balanced() ? "SUCCEEDED" : "ACCOUNTING_MISMATCH";
-    s.write(output);
     return s;
   }
 
@@ -205,14 +293,14 @@ public final class BackfillRunner {
     return v == null ? 0L : ((Number) v).longValue();
   }
 
-  private static void journeyStats(List<Path> files, RunSummary s) throws IOException {
+  private static void journeyStats(List<InputFile> files, RunSummary s) throws IOException {
     Map<String, Long> byStatus = new TreeMap<>();
     Map<String, Long> paths = new HashMap<>();
     Map<String, Long> convertedPaths = new HashMap<>();
     Set<String> persons = new HashSet<>();
     long[] conversions = {0};
     double[] value = {0};
-    ParquetFiles.forEach(
+    ParquetFiles.forEachOf(
         files,
         dev.omnichannel.monitor.avro.JourneyRow.getClassSchema(),
         List.of("status", "person_id", "channel_path", "converted", "conversion_value"),
@@ -250,9 +338,9 @@ public final class BackfillRunner {
   }
 
   private static Map<String, Map<String, Double>> attributed(
-      List<Path> attribution, List<Path> channels) throws IOException {
+      List<InputFile> attribution, List<InputFile> channels) throws IOException {
     Map<String, Map<String, Double>> sums = new TreeMap<>();
-    ParquetFiles.forEach(
+    ParquetFiles.forEachOf(
         attribution,
         dev.omnichannel.monitor.avro.AttributionRow.getClassSchema(),
         List.of("model", "channel", "credit"),
@@ -263,7 +351,7 @@ public final class BackfillRunner {
                 .merge(r.get("channel").toString(), (Double) r.get("credit"), Double::sum);
           }
         });
-    ParquetFiles.forEach(
+    ParquetFiles.forEachOf(
         channels,
         dev.omnichannel.monitor.avro.AttributionChannelRow.getClassSchema(),
         List.of("model", "channel", "attributed_conversions"),
@@ -286,9 +374,9 @@ public final class BackfillRunner {
   }
 
   private static Map<String, Long> countBy(
-      List<Path> files, org.apache.avro.Schema schema, String column) throws IOException {
+      List<InputFile> files, org.apache.avro.Schema schema, String column) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
-    ParquetFiles.forEach(
+    ParquetFiles.forEachOf(
         files, schema, List.of(column), r -> counts.merge(r.get(column).toString(), 1L, Long::sum));
     return counts;
   }
@@ -296,10 +384,10 @@ public final class BackfillRunner {
   /** The reason prefix of a dead letter for a file that could not be read to its end. */
   private static final String UNREADABLE = "malformed_record: unreadable file";
 
-  private static void deadLetterStats(List<Path> files, RunSummary s) throws IOException {
+  private static void deadLetterStats(List<InputFile> files, RunSummary s) throws IOException {
     Map<String, Long> byReason = new TreeMap<>();
     java.util.TreeSet<String> unreadable = new java.util.TreeSet<>();
-    ParquetFiles.forEach(
+    ParquetFiles.forEachOf(
         files,
         dev.omnichannel.monitor.avro.DeadLetterRow.getClassSchema(),
         List.of("source", "reason"),

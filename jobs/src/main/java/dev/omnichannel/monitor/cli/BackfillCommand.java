@@ -4,6 +4,7 @@ import dev.omnichannel.monitor.backfill.BackfillRunner;
 import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
+import dev.omnichannel.monitor.io.ObjectStores;
 import dev.omnichannel.monitor.mapping.HeaderCheck;
 import dev.omnichannel.monitor.mapping.Mapping;
 import dev.omnichannel.monitor.mapping.MappingException;
@@ -46,11 +47,14 @@ public class BackfillCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
-      converter = LocalPathConverter.class,
+      converter = OutputLocation.Converter.class,
       paramLabel = "DIR",
       required = true,
-      description = "Output directory: <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/.")
-  Path output;
+      description =
+          "Output directory or object-store prefix (s3://bucket/prefix):"
+              + " <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/. See README, 'Object"
+              + " storage'.")
+  OutputLocation output;
 
   @Option(
       names = "--from",
@@ -122,7 +126,7 @@ public class BackfillCommand implements Callable<Integer> {
     RunSummary s =
         BackfillRunner.run(
             config, Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()));
-    SummaryPrinter.print(s, output, output.resolve("_runs").resolve(s.runId + ".json"), System.out);
+    SummaryPrinter.print(s, output.uri(), output.resolve("_runs/" + s.runId + ".json"), System.out);
     if (!s.accounting.balanced()) {
       return 1;
     }
@@ -144,7 +148,11 @@ public class BackfillCommand implements Callable<Integer> {
     if (from != null && to != null && to.isBefore(from)) {
       throw new UserException("--to " + to + " is before --from " + from);
     }
-    PathChecks.outputDir("--output", output);
+    if (output.isObjectStore()) {
+      ObjectStoreChecks.output("--output", output);
+    } else {
+      PathChecks.outputDir("--output", output.local());
+    }
     options.validate();
     Mapping mapping = null;
     if (mappingFile != null) {
@@ -154,6 +162,9 @@ public class BackfillCommand implements Callable<Integer> {
       } catch (MappingException e) {
         throw new UserException("--mapping " + e.getMessage(), e);
       }
+    }
+    if (inputs.stream().anyMatch(ObjectStores::isObjectStore)) {
+      ObjectStoreChecks.initialize("--input");
     }
     List<String> files = InputResolver.resolve(inputs, mapping != null);
     if (mapping != null) {
@@ -171,11 +182,23 @@ public class BackfillCommand implements Callable<Integer> {
 
   /** The configuration of this invocation, whose flags {@link #validate()} checked. */
   FlowConfig config(Checked checked, byte[] hmacKey) throws Exception {
-    Files.createDirectories(output);
+    if (output.isObjectStore()) {
+      return options
+          .backfillConfigOnStore(
+              checked.files(),
+              output.uri(),
+              checked.range().from(),
+              checked.range().to(),
+              parallelism,
+              hmacKey,
+              RunIds.next("backfill"))
+          .withMapping(checked.mapping());
+    }
+    Files.createDirectories(output.local());
     return options
         .backfillConfig(
             checked.files(),
-            output,
+            output.local(),
             checked.range().from(),
             checked.range().to(),
             parallelism,

@@ -1,6 +1,7 @@
 package dev.omnichannel.monitor.cli;
 
 import dev.omnichannel.monitor.io.EventFileFormat;
+import dev.omnichannel.monitor.io.ObjectStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -34,6 +35,10 @@ public final class InputResolver {
     Predicate<String> accepts = textExports ? name -> true : EventFileFormat::isEventFile;
     TreeSet<String> files = new TreeSet<>();
     for (String input : inputs) {
+      if (ObjectStores.isObjectStore(input)) {
+        files.addAll(resolveStored(input, accepts));
+        continue;
+      }
       if (input.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
         List<Path> matched = glob(input, accepts);
         if (matched.isEmpty()) {
@@ -128,6 +133,88 @@ public final class InputResolver {
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The files of an object-store input: an object, a prefix (walked like a directory) or a glob
+   * over keys ({@code s3://bucket/exports/2026-01-*.csv}).
+   */
+  private static List<String> resolveStored(String input, Predicate<String> accepts) {
+    try {
+      boolean glob = input.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
+      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(input);
+      if (!glob) {
+        org.apache.flink.core.fs.FileSystem fs = p.getFileSystem();
+        if (!fs.exists(p)) {
+          throw new UserException("--input " + input + " does not exist");
+        }
+        if (!fs.getFileStatus(p).isDir()) {
+          if (!accepts.test(p.getName())) {
+            throw new UserException(
+                "--input "
+                    + input
+                    + " is not an event file (expected *.avro, *.jsonl or *.jsonl.gz)");
+          }
+          return List.of(p.toString());
+        }
+        List<String> found = new ArrayList<>();
+        walkStored(p, accepts, s -> true, found);
+        if (found.isEmpty()) {
+          throw new UserException("--input " + input + " holds no event files");
+        }
+        return found;
+      }
+      String path = p.toUri().getPath();
+      int cut = 0;
+      for (String part : path.split("/")) {
+        if (part.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+          break;
+        }
+        cut += part.length() + 1;
+      }
+      String basePath = path.substring(0, Math.max(1, cut - 1));
+      org.apache.flink.core.fs.Path base =
+          new org.apache.flink.core.fs.Path(
+              p.toUri().getScheme() + "://" + p.toUri().getAuthority() + basePath);
+      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + path);
+      List<String> found = new ArrayList<>();
+      if (base.getFileSystem().exists(base)) {
+        walkStored(base, accepts, k -> m.matches(Path.of(k)), found);
+      }
+      if (found.isEmpty()) {
+        throw new UserException("--input " + input + " matches no event files");
+      }
+      return found;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof UserException u) {
+        throw u;
+      }
+      throw new UserException("--input " + input + " cannot be listed: " + e.getMessage());
+    }
+  }
+
+  private static void walkStored(
+      org.apache.flink.core.fs.Path dir,
+      Predicate<String> accepts,
+      Predicate<String> keyMatches,
+      List<String> out)
+      throws IOException {
+    org.apache.flink.core.fs.FileStatus[] all = dir.getFileSystem().listStatus(dir);
+    if (all == null) {
+      return;
+    }
+    java.util.Arrays.sort(all, java.util.Comparator.comparing(f -> f.getPath().toString()));
+    for (org.apache.flink.core.fs.FileStatus f : all) {
+      String name = f.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      if (f.isDir()) {
+        walkStored(f.getPath(), accepts, keyMatches, out);
+      } else if (accepts.test(name) && keyMatches.test(f.getPath().toUri().getPath())) {
+        out.add(f.getPath().toString());
+      }
     }
   }
 }

@@ -35,6 +35,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       DemoCommand.class,
       GenerateCommand.class,
       BackfillCommand.class,
+      FilesCommand.class,
       StreamCommand.class,
       ExpireCommand.class,
       ExplainCommand.class,

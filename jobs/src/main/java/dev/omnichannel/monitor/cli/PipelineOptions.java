@@ -268,12 +268,82 @@ public class PipelineOptions {
       int parallelism,
       byte[] hmacKey,
       String runId) {
-    IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
     Path suppressionFile =
         suppressionListFile != null ? suppressionListFile : SuppressionList.defaultPath(output);
-    return new FlowConfig(
+    return backfillConfig(
         files,
         output.toAbsolutePath().normalize().toString(),
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        runId,
+        suppressionFile.toAbsolutePath().normalize().toString(),
+        suppressionList(suppressionFile));
+  }
+
+  /**
+   * As {@link #backfillConfig(List, Path, LocalDate, LocalDate, int, byte[], String)}, for an
+   * output on an object store ({@code s3://bucket/prefix}); its default suppression list is {@code
+   * <output>/_erasures/suppressed-identities.txt} on the store.
+   */
+  public FlowConfig backfillConfigOnStore(
+      List<String> files,
+      String output,
+      LocalDate from,
+      LocalDate to,
+      int parallelism,
+      byte[] hmacKey,
+      String runId) {
+    if (suppressionListFile != null) {
+      return backfillConfig(
+          files,
+          output,
+          from,
+          to,
+          parallelism,
+          hmacKey,
+          runId,
+          suppressionListFile.toAbsolutePath().normalize().toString(),
+          suppressionList(suppressionListFile));
+    }
+    org.apache.flink.core.fs.Path stored =
+        new org.apache.flink.core.fs.Path(output, "_erasures/" + SuppressionList.FILE_NAME);
+    SuppressionList list;
+    try {
+      byte[] bytes = dev.omnichannel.monitor.io.StoreFiles.readOrNull(stored);
+      if (bytes == null) {
+        list = SuppressionList.EMPTY;
+      } else {
+        Path tmp = java.nio.file.Files.createTempFile("suppressed-identities", ".txt");
+        try {
+          java.nio.file.Files.write(tmp, bytes);
+          list = suppressionList(tmp);
+        } finally {
+          java.nio.file.Files.deleteIfExists(tmp);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot read the suppression list " + stored + ": " + e.getMessage());
+    }
+    return backfillConfig(
+        files, output, from, to, parallelism, hmacKey, runId, stored.toString(), list);
+  }
+
+  private FlowConfig backfillConfig(
+      List<String> files,
+      String output,
+      LocalDate from,
+      LocalDate to,
+      int parallelism,
+      byte[] hmacKey,
+      String runId,
+      String suppressionFile,
+      SuppressionList suppressed) {
+    IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
+    return new FlowConfig(
+        files,
+        output,
         from,
         to,
         parallelism,
@@ -286,8 +356,8 @@ public class PipelineOptions {
         attributionSettings(),
         attributionWindow(),
         runId,
-        suppressionFile.toAbsolutePath().normalize().toString(),
-        suppressionList(suppressionFile),
+        suppressionFile,
+        suppressed,
         null);
   }
 

@@ -10,6 +10,15 @@ public final class SummaryPrinter {
   private SummaryPrinter() {}
 
   public static void print(RunSummary s, Path output, Path summaryFile, PrintStream out) {
+    print(
+        s,
+        output.toAbsolutePath().normalize().toString(),
+        summaryFile.toAbsolutePath().normalize().toString(),
+        out);
+  }
+
+  /** Prints {@code s}; {@code output} and {@code summaryFile} as they are to be shown. */
+  public static void print(RunSummary s, String output, String summaryFile, PrintStream out) {
     RunSummary.Accounting a = s.accounting;
     out.println();
     out.printf("Run %s  (%s, %.1f s)%n", s.runId, s.status, s.durationMs / 1000.0);
@@ -62,11 +71,8 @@ public final class SummaryPrinter {
     out.println("  friction           " + top(s.frictionByType));
     attribution(s.attributedConversions, out);
     out.println("  tables             " + s.tables);
-    out.println(
-        "  output             "
-            + output.toAbsolutePath().normalize()
-            + "/<table>/dt=YYYY-MM-DD/*.parquet");
-    out.println("  summary            " + summaryFile.toAbsolutePath().normalize());
+    out.println("  output             " + output + "/<table>/dt=YYYY-MM-DD/*.parquet");
+    out.println("  summary            " + summaryFile);
   }
 
   /** Channels against models: conversions credited, largest channels first. */

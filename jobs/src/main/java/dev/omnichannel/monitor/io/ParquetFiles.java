@@ -22,13 +22,26 @@ public final class ParquetFiles {
   private static final org.apache.hadoop.conf.Configuration CONF =
       ParquetWriters.HadoopSettings.copy();
 
+  /** The files as Parquet input files. */
+  public static List<org.apache.parquet.io.InputFile> local(List<Path> files) {
+    List<org.apache.parquet.io.InputFile> out = new ArrayList<>(files.size());
+    for (Path f : files) {
+      out.add(new LocalInputFile(f));
+    }
+    return out;
+  }
+
   /** Total rows of the files, from their footers. */
   public static long rowCount(List<Path> files) throws IOException {
+    return rowCountOf(local(files));
+  }
+
+  /** Total rows of the files, from their footers. */
+  public static long rowCountOf(List<org.apache.parquet.io.InputFile> files) throws IOException {
     long n = 0;
-    for (Path f : files) {
+    for (org.apache.parquet.io.InputFile f : files) {
       try (ParquetFileReader r =
-          ParquetFileReader.open(
-              new LocalInputFile(f), org.apache.parquet.HadoopReadOptions.builder(CONF).build())) {
+          ParquetFileReader.open(f, org.apache.parquet.HadoopReadOptions.builder(CONF).build())) {
         n += r.getRecordCount();
       }
     }
@@ -58,6 +71,16 @@ public final class ParquetFiles {
       List<String> columns,
       Consumer<GenericRecord> sink)
       throws IOException {
+    forEachOf(local(files), schema, columns, sink);
+  }
+
+  /** As {@link #forEach(List, org.apache.avro.Schema, List, Consumer)}, on any input files. */
+  public static void forEachOf(
+      List<org.apache.parquet.io.InputFile> files,
+      org.apache.avro.Schema schema,
+      List<String> columns,
+      Consumer<GenericRecord> sink)
+      throws IOException {
     List<org.apache.avro.Schema.Field> fields = new ArrayList<>();
     for (String c : columns) {
       org.apache.avro.Schema.Field f = schema.getField(c);
@@ -71,9 +94,9 @@ public final class ParquetFiles {
             schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(CONF);
     org.apache.parquet.avro.AvroReadSupport.setRequestedProjection(conf, projection);
-    for (Path f : files) {
+    for (org.apache.parquet.io.InputFile f : files) {
       try (ParquetReader<GenericRecord> r =
-          AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).withConf(conf).build()) {
+          AvroParquetReader.<GenericRecord>builder(f).withConf(conf).build()) {
         GenericRecord rec;
         while ((rec = r.read()) != null) {
           sink.accept(rec);

@@ -243,6 +243,10 @@ public final class TableFileSink<IN>
       return;
     }
     Path target = c.getPendingFile().getPath();
+    if (ObjectStores.isObjectStore(target.toUri().toString())) {
+      // an object store has no folders: the pending upload completes under its key or fails
+      return;
+    }
     FileSystem fs = target.getFileSystem();
     if (fs.exists(target)) {
       return; // published before a restart

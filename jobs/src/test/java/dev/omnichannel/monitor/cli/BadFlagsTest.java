@@ -68,6 +68,8 @@ class BadFlagsTest {
     INPUT_FILE,
     INPUT_DIR,
     OUTPUT_DIR,
+    OUTPUT_LOCATION,
+    INPUT_LOCATION,
     OUTPUT_FILE,
     OUTPUT_FILE_CREATING_DIRS,
     KEY_VALUE,
@@ -83,6 +85,7 @@ class BadFlagsTest {
           "expire --output", Kind.INPUT_DIR,
           "erase --output", Kind.INPUT_DIR,
           "explain --output", Kind.INPUT_DIR,
+          "files --output", Kind.INPUT_DIR,
           "report --report", Kind.OUTPUT_FILE_CREATING_DIRS,
           "attribute --output", Kind.OUTPUT_FILE);
 
@@ -289,6 +292,10 @@ class BadFlagsTest {
         m.put("--output", List.of(anOutput.toString()));
         m.put("--person", List.of("p-0123456789abcdef"));
       }
+      case "files" -> {
+        m.put("--output", List.of(anOutput.toString()));
+        m.put("--table", List.of("events"));
+      }
       default -> {}
     }
     return m;
@@ -447,6 +454,27 @@ class BadFlagsTest {
         bad.accept("s3://bucket/out");
         bad.accept("");
       }
+      case OUTPUT_LOCATION, INPUT_LOCATION -> {
+        List<Path> local =
+            kind == Kind.OUTPUT_LOCATION
+                ? List.of(plain, plain.resolve("sub"))
+                : List.of(plain, missing);
+        for (Path p : local) {
+          bad.accept(p.toString());
+        }
+        // a scheme the S3 plugin does not serve, no bucket, a bucket S3 cannot have, a query in
+        // the URI (credentials in it: CliTest, as the line masks them)
+        for (String v :
+            List.of(
+                "gs://bucket/out",
+                "hdfs://nn/out",
+                "s3:///out",
+                "s3://Bad_Bucket/out",
+                "s3://bucket/out?x=1")) {
+          bad.accept(v);
+        }
+        bad.accept("");
+      }
       case OUTPUT_FILE -> {
         for (Path p : List.of(aDir, missing.resolve("x.csv"), plain.resolve("x.csv"))) {
           bad.accept(p.toString());
@@ -578,6 +606,10 @@ class BadFlagsTest {
     }
     if (type == LocalDate.class) {
       return Kind.DATE;
+    }
+    if (element == OutputLocation.class) {
+      Kind role = PATH_ROLES.get(command + " " + name);
+      return role == Kind.INPUT_DIR ? Kind.INPUT_LOCATION : Kind.OUTPUT_LOCATION;
     }
     if (element == Path.class) {
       Kind role = PATH_ROLES.get(command + " " + name);

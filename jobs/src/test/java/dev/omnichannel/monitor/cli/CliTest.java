@@ -68,7 +68,6 @@ class CliTest {
   void shouldRefuseAnOutputUriItCannotWriteAndAcceptAFileUri() throws Exception {
     for (List<String> args :
         List.of(
-            List.of("backfill", "--input", events().toString()),
             List.of("stream", "--bootstrap-servers", "127.0.0.1:9", "--topic", "t"),
             List.of("demo"))) {
       String cmd = args.get(0);
@@ -78,6 +77,17 @@ class CliTest {
       assertThat(r.code()).as(cmd).isEqualTo(2);
       assertThat(r.err()).as(cmd).contains("s3://bucket/omni", "mount").doesNotContain("\tat ");
     }
+    // backfill writes to object stores, but not through a scheme the S3 plugin does not serve
+    Run gs = run("backfill", "--input", events().toString(), "--output", "gs://bucket/omni");
+    assertThat(gs.code()).isEqualTo(2);
+    assertThat(gs.err()).contains("gs://bucket/omni", "s3://bucket/prefix").doesNotContain("\tat ");
+    Run keys = run("backfill", "--input", events().toString(), "--output", "s3://k:s3cr3t@bkt/x");
+    assertThat(keys.code()).isEqualTo(2);
+    assertThat(keys.err()).contains("without credentials").doesNotContain("s3cr3t", "\tat ");
+    assertThat(new OutputLocation.Converter().convert("s3://lake/a/b/").uri())
+        .isEqualTo("s3://lake/a/b");
+    assertThat(new OutputLocation.Converter().convert(dir.toUri().toString()).local())
+        .isEqualTo(dir);
     assertThat(new LocalPathConverter().convert(dir.toUri().toString())).isEqualTo(dir);
     assertThat(new LocalPathConverter().convert("out/x")).isEqualTo(Path.of("out/x"));
   }

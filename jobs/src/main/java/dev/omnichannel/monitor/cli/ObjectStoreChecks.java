@@ -1,0 +1,53 @@
+package dev.omnichannel.monitor.cli;
+
+import dev.omnichannel.monitor.io.ObjectStores;
+import java.io.IOException;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/** The checks a command makes of an object-store location before any work. */
+final class ObjectStoreChecks {
+  private ObjectStoreChecks() {}
+
+  /** Registers the object-store file systems; a missing plugin is a {@link UserException}. */
+  static void initialize(String flag) {
+    try {
+      ObjectStores.initialize();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(flag + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Checks that the store answers and that {@code output}, when it exists, is a folder: a wrong
+   * endpoint, bucket or credentials is a {@link UserException} naming the location.
+   */
+  static void output(String flag, OutputLocation output) {
+    initialize(flag);
+    Path p = new Path(output.uri());
+    try {
+      FileSystem fs = p.getFileSystem();
+      if (fs.exists(p)) {
+        FileStatus st = fs.getFileStatus(p);
+        if (!st.isDir()) {
+          throw new UserException(flag + " " + output + " is an object, not a prefix");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof UserException u) {
+        throw u;
+      }
+      throw new UserException(
+          flag + " " + output + " cannot be reached: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no detail";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}
