@@ -68,6 +68,7 @@ class BadFlagsTest {
     INPUT_FILE,
     INPUT_DIR,
     OUTPUT_DIR,
+    OUTPUT_LOCATION,
     OUTPUT_FILE,
     OUTPUT_FILE_CREATING_DIRS,
     KEY_VALUE,
@@ -334,8 +335,15 @@ class BadFlagsTest {
       case "stream --starting-offsets" ->
           List.of("NOPE", "timestamp:-1", "timestamp:" + HUGE, "timestamp:soon");
       case "stream --run-id" -> List.of("a/b", "..");
-      case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
-      case "stream --restore-from" -> List.of(missing.toString());
+      case "stream --checkpoint-dir" ->
+          List.of(
+              plain.toString(),
+              plain.resolve("sub").toString(),
+              "s3:///checkpoints",
+              "s3://Bad_Bucket/checkpoints",
+              "gs://bucket/checkpoints");
+      case "stream --restore-from" ->
+          List.of(missing.toString(), "s3://", "s3a:///savepoints", "gs://bucket/savepoints");
       case "expire --output", "erase --output", "explain --output" ->
           List.of(aDir.toString()); // a directory that holds no output
       case "erase --identity" ->
@@ -428,6 +436,27 @@ class BadFlagsTest {
         }
         bad.accept("s3://bucket/out");
         bad.accept("");
+      }
+      case OUTPUT_LOCATION -> {
+        // a local folder, or an object store's URI (which must name a bucket)
+        for (Path p : List.of(plain, plain.resolve("sub"))) {
+          bad.accept(p.toString());
+        }
+        for (String v :
+            List.of(
+                "s3://",
+                "s3:///out",
+                "s3:/bucket/out",
+                "s3://Bad_Bucket/out",
+                "s3://bucket:9000/out",
+                "s3://bucket/out?x=1",
+                "s3://bucket/../out",
+                "hdfs://namenode/out",
+                "")) {
+          bad.accept(v);
+        }
+        // GCS is reached through its S3 interoperability endpoint: the line says so
+        out.add(make(command, o, "gs://bucket/out", false, "S3 interoperability endpoint"));
       }
       case OUTPUT_FILE -> {
         for (Path p : List.of(aDir, missing.resolve("x.csv"), plain.resolve("x.csv"))) {
@@ -560,6 +589,9 @@ class BadFlagsTest {
     }
     if (type == LocalDate.class) {
       return Kind.DATE;
+    }
+    if (element == OutputLocation.class) {
+      return Kind.OUTPUT_LOCATION;
     }
     if (element == Path.class) {
       Kind role = PATH_ROLES.get(command + " " + name);
