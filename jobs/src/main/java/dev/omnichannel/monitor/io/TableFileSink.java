@@ -243,6 +243,11 @@ public final class TableFileSink<IN>
       return;
     }
     Path target = c.getPendingFile().getPath();
+    if (ObjectStores.isObjectStore(target.toUri().toString())) {
+      // no folders on an object store: the pending file is an upload that the commit completes,
+      // and a commit that cannot fails with the store's own error
+      return;
+    }
     FileSystem fs = target.getFileSystem();
     if (fs.exists(target)) {
       return; // published before a restart
