@@ -126,7 +126,8 @@ public class BackfillCommand implements Callable<Integer> {
     RunSummary s =
         BackfillRunner.run(
             config, Secrets.redactArgs(spec.commandLine().getParseResult().originalArgs()));
-    SummaryPrinter.print(s, output.uri(), output.resolve("_runs/" + s.runId + ".json"), System.out);
+    SummaryPrinter.print(
+        s, output.value(), output.resolve("_runs/" + s.runId + ".json"), System.out);
     if (!s.accounting.balanced()) {
       return 1;
     }
@@ -186,7 +187,7 @@ public class BackfillCommand implements Callable<Integer> {
       return options
           .backfillConfigOnStore(
               checked.files(),
-              output.uri(),
+              output.value(),
               checked.range().from(),
               checked.range().to(),
               parallelism,

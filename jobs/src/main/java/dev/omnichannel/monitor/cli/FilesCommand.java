@@ -69,7 +69,7 @@ public class FilesCommand implements Callable<Integer> {
     }
     List<String> files = new ArrayList<>();
     for (Map.Entry<String, List<Path>> e :
-        ManifestCommitter.liveFiles(new Path(output.uri()), table).entrySet()) {
+        ManifestCommitter.liveFiles(new Path(output.value()), table).entrySet()) {
       for (Path p : e.getValue()) {
         files.add(output.isObjectStore() ? p.toString() : p.toUri().getPath());
       }

@@ -25,7 +25,7 @@ final class ObjectStoreChecks {
    */
   static void output(String flag, OutputLocation output) {
     initialize(flag);
-    Path p = new Path(output.uri());
+    Path p = new Path(output.value());
     try {
       FileSystem fs = p.getFileSystem();
       if (fs.exists(p)) {

@@ -10,6 +10,8 @@ import dev.omnichannel.monitor.identity.IdentityRulesException;
 import dev.omnichannel.monitor.identity.Namespaces;
 import dev.omnichannel.monitor.identity.Pseudonymiser;
 import dev.omnichannel.monitor.identity.SuppressionList;
+import dev.omnichannel.monitor.io.ObjectStores;
+import dev.omnichannel.monitor.io.StoreFiles;
 import dev.omnichannel.monitor.io.ValidationRules;
 import dev.omnichannel.monitor.journey.AttributionDimension;
 import dev.omnichannel.monitor.journey.JourneyConfig;
@@ -359,6 +361,64 @@ public class PipelineOptions {
         suppressionFile,
         suppressed,
         null);
+  }
+
+  /**
+   * A stream configuration writing under {@code output}: a local folder (absolute) as {@link
+   * #backfillConfig} makes it, or an object store's URI ({@code s3://bucket/prefix}), whose default
+   * suppression list {@code <output>/_erasures/suppressed-identities.txt} is read through Flink's
+   * file systems ({@link ObjectStores} registered first).
+   */
+  public FlowConfig streamConfig(String output, int parallelism, byte[] hmacKey, String runId) {
+    if (!ObjectStores.isObjectStore(output)) {
+      return backfillConfig(List.of(), Path.of(output), null, null, parallelism, hmacKey, runId);
+    }
+    IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
+    String suppressionFile;
+    SuppressionList suppressed;
+    if (suppressionListFile != null) {
+      suppressionFile = suppressionListFile.toAbsolutePath().normalize().toString();
+      suppressed = suppressionList(suppressionListFile);
+    } else {
+      suppressionFile = output + "/_erasures/" + SuppressionList.FILE_NAME;
+      suppressed = storedSuppressionList(suppressionFile);
+    }
+    return new FlowConfig(
+        List.of(),
+        output,
+        null,
+        null,
+        parallelism,
+        hmacKey,
+        validationRules(rules.blockedValues()),
+        journeyConfig(),
+        limits(),
+        rules.neverLink(),
+        patternCatalogue(),
+        attributionSettings(),
+        attributionWindow(),
+        runId,
+        suppressionFile,
+        suppressed,
+        null);
+  }
+
+  /**
+   * The suppression list at {@code uri} on an object store (empty when there is none); a {@link
+   * UserException} names the object when it cannot be read or a line is malformed.
+   */
+  private static SuppressionList storedSuppressionList(String uri) {
+    try {
+      byte[] bytes = StoreFiles.readOrNull(new org.apache.flink.core.fs.Path(uri));
+      return bytes == null
+          ? SuppressionList.EMPTY
+          : SuppressionList.parse(
+              uri, new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList());
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot read the suppression list " + uri + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e);
+    }
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.omnichannel.monitor.config.Secrets;
 import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.io.KafkaOptions;
+import dev.omnichannel.monitor.io.ObjectStores;
+import dev.omnichannel.monitor.io.StoreFiles;
 import dev.omnichannel.monitor.io.registry.RegistryConfig;
 import dev.omnichannel.monitor.io.registry.SchemaRegistryClient;
 import dev.omnichannel.monitor.mapping.MappedSources;
@@ -138,16 +140,23 @@ public class StreamCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
-      converter = LocalPathConverter.class,
+      converter = OutputLocation.Converter.class,
       paramLabel = "DIR",
       required = true,
-      description = "Output directory: <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/.")
-  Path output;
+      description =
+          "Output directory: <DIR>/<table>/dt=YYYY-MM-DD/*.parquet and <DIR>/_runs/. A local or"
+              + " mounted folder, or s3://BUCKET/PREFIX on S3 or an S3-compatible store (MinIO,"
+              + " GCS's interoperability endpoint) through Flink's S3 plugin, configured in"
+              + " FLINK_CONF_DIR's config.yaml; credentials from there or AWS_* variables, never"
+              + " flags. See README, 'Object storage'.")
+  OutputLocation output;
 
   @Option(
       names = "--checkpoint-dir",
       paramLabel = "DIR",
-      description = "Where checkpoints are kept (default: <output>/_checkpoints).")
+      description =
+          "Where checkpoints are kept: a folder, s3://BUCKET/PREFIX or another URI of Flink's file"
+              + " systems (default: <output>/_checkpoints).")
   String checkpointDir;
 
   @Option(
@@ -298,7 +307,9 @@ public class StreamCommand implements Callable<Integer> {
    * names and the processing options. A {@link UserException} names the flag and the value.
    */
   Checked validate() {
-    PathChecks.outputDir("--output", output);
+    if (!output.isObjectStore()) {
+      PathChecks.outputDir("--output", output.local());
+    }
     StreamRunner.StateBackend backend;
     try {
       backend = StreamRunner.StateBackend.valueOf(stateBackend.trim().toUpperCase(Locale.ROOT));
@@ -329,6 +340,11 @@ public class StreamCommand implements Callable<Integer> {
     Path checkpoints = localPath(checkpointDir);
     if (checkpoints != null) {
       PathChecks.outputDir("--checkpoint-dir", checkpoints);
+    } else if (checkpointDir != null) {
+      flinkUri("--checkpoint-dir", checkpointDir);
+    }
+    if (restoreFrom != null && localPath(restoreFrom) == null) {
+      flinkUri("--restore-from", restoreFrom);
     }
     Path restore = localPath(restoreFrom);
     if (restore != null && !Files.exists(restore)) {
@@ -501,6 +517,60 @@ public class StreamCommand implements Callable<Integer> {
     return mapped;
   }
 
+  /** Checks a URI given to Flink's file systems; a {@link UserException} names the flag. */
+  private static void flinkUri(String flag, String value) {
+    try {
+      OutputLocation.checkFlinkUri(value);
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage();
+      throw new UserException(flag + (why.startsWith("'") ? ": " : " ") + why);
+    }
+  }
+
+  /** Whether the output, the checkpoints or the savepoint to restore live in an object store. */
+  private boolean usesObjectStores() {
+    return output.isObjectStore()
+        || (checkpointDir != null && ObjectStores.isObjectStore(checkpointDir))
+        || (restoreFrom != null && ObjectStores.isObjectStore(restoreFrom));
+  }
+
+  /**
+   * Registers Flink's S3 file system (only when some location is an object store) and opens the
+   * output's store, which checks its settings without a request. The bucket itself is not probed
+   * before the start: the first checkpoint writes to it, and fails naming the path if it cannot.
+   */
+  private void openObjectStores() {
+    if (!usesObjectStores()) {
+      return;
+    }
+    try {
+      ObjectStores.initialize();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e);
+    }
+    for (String[] location :
+        new String[][] {
+          {"--output", output.isObjectStore() ? output.uri() : null},
+          {"--checkpoint-dir", checkpointDir},
+          {"--restore-from", restoreFrom}
+        }) {
+      if (location[1] != null && ObjectStores.isObjectStore(location[1])) {
+        try {
+          new org.apache.flink.core.fs.Path(location[1]).getFileSystem();
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new UserException(
+              location[0]
+                  + " "
+                  + location[1]
+                  + ": cannot open the object store ("
+                  + e.getMessage()
+                  + "); check s3.endpoint and the credentials in FLINK_CONF_DIR's config.yaml",
+              e);
+        }
+      }
+    }
+  }
+
   /** Kafka settings from {@code build}, or a {@link UserException} naming {@code flag}. */
   private static KafkaOptions kafka(String flag, Supplier<KafkaOptions> build) {
     try {
@@ -535,16 +605,19 @@ public class StreamCommand implements Callable<Integer> {
     if (kafka.registry() != null) {
       checkRegistryAccess(kafka.registry());
     }
-    Files.createDirectories(output);
+    openObjectStores();
+    if (!output.isObjectStore()) {
+      Files.createDirectories(output.local());
+    }
     String id = runId != null ? runId : RunIds.next("stream");
     FlowConfig config =
-        options
-            .backfillConfig(List.of(), output, null, null, parallelism, key, id)
-            .withMapped(checked.mapped());
+        options.streamConfig(output.value(), parallelism, key, id).withMapped(checked.mapped());
     String checkpoints =
         checkpointDir != null
             ? checkpointDir
-            : output.toAbsolutePath().resolve("_checkpoints").toUri().toString();
+            : output.isObjectStore()
+                ? output.resolve("_checkpoints")
+                : output.local().toAbsolutePath().resolve("_checkpoints").toUri().toString();
     StreamRunner.Run run =
         new StreamRunner.Run(
             checkpoints,
@@ -557,19 +630,30 @@ public class StreamCommand implements Callable<Integer> {
             backend,
             checked.alertsFramed(),
             checked.deadLettersFramed());
-    Path summary = output.resolve("_runs").resolve(id + ".json");
+    String summary =
+        output.isObjectStore()
+            ? output.resolve("_runs/" + id + ".json")
+            : output
+                .local()
+                .resolve("_runs")
+                .resolve(id + ".json")
+                .toAbsolutePath()
+                .normalize()
+                .toString();
     System.out.println(
         "Streaming from "
             + bootstrapServers
             + (bounded ? " (bounded replay)" : "")
             + "; tables under "
-            + output.toAbsolutePath().normalize()
+            + (output.isObjectStore()
+                ? output.uri()
+                : output.local().toAbsolutePath().normalize().toString())
             + ", run summary "
-            + summary.toAbsolutePath().normalize()
+            + summary
             + " (updated at each checkpoint).");
     StreamRunner.run(config, settings, kafka, run);
-    if (Files.exists(summary)) {
-      RunSummary s = RunSummary.read(summary);
+    RunSummary s = readSummary(summary);
+    if (s != null) {
       System.out.printf(
           "Run %s %s: %,d records in, %,d accepted, %,d duplicates, %,d late, %,d dead letters,"
               + " %,d suppressed (%s).%n",
@@ -585,5 +669,15 @@ public class StreamCommand implements Callable<Integer> {
       return s.accounting.balanced() ? 0 : 1;
     }
     return 0;
+  }
+
+  /** The run summary at {@code file} (a local path or an object store's URI), or null if none. */
+  private static RunSummary readSummary(String file) throws java.io.IOException {
+    if (!ObjectStores.isObjectStore(file)) {
+      Path local = Path.of(file);
+      return Files.exists(local) ? RunSummary.read(local) : null;
+    }
+    byte[] json = StoreFiles.readOrNull(new org.apache.flink.core.fs.Path(file));
+    return json == null ? null : RunSummary.fromJson(json);
   }
 }

@@ -223,4 +223,9 @@ public class RunSummary {
   public static RunSummary read(Path file) throws IOException {
     return JSON.readValue(file.toFile(), RunSummary.class);
   }
+
+  /** A summary from its JSON ({@link #toJson}), as read from any file system. */
+  public static RunSummary fromJson(byte[] json) throws IOException {
+    return JSON.readValue(json, RunSummary.class);
+  }
 }

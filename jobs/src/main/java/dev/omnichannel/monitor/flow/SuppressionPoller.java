@@ -1,13 +1,14 @@
 package dev.omnichannel.monitor.flow;
 
 import dev.omnichannel.monitor.identity.SuppressionList;
+import dev.omnichannel.monitor.io.StoreFiles;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,7 +40,8 @@ public class SuppressionPoller<T> extends AbstractStreamOperator<Signal>
   private transient long seenSize;
 
   /**
-   * @param file the suppression list (a local path reachable from the TaskManagers)
+   * @param file the suppression list: a local path reachable from the TaskManagers, or an object
+   *     store's URI ({@code s3://bucket/prefix/_erasures/suppressed-identities.txt})
    * @param intervalMs how often the file is looked at
    */
   public SuppressionPoller(String file, long intervalMs) {
@@ -70,14 +72,14 @@ public class SuppressionPoller<T> extends AbstractStreamOperator<Signal>
 
   /** Looks at the file once; sends the list when it grew. */
   void poll() {
-    Path path = Path.of(file);
+    Path path = location(file);
     long modified;
     long size;
     try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      modified = a.lastModifiedTime().toMillis();
-      size = a.size();
-    } catch (NoSuchFileException e) {
+      FileStatus a = path.getFileSystem().getFileStatus(path);
+      modified = a.getModificationTime();
+      size = a.getLen();
+    } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
       return;
     } catch (IOException e) {
       LOG.warn("cannot look at the suppression list {}: {}", file, e.toString());
@@ -88,7 +90,19 @@ public class SuppressionPoller<T> extends AbstractStreamOperator<Signal>
     }
     SuppressionList read;
     try {
-      read = SuppressionList.load(path);
+      byte[] bytes = StoreFiles.readOrNull(path);
+      read =
+          bytes == null
+              ? SuppressionList.EMPTY
+              : SuppressionList.parse(
+                  file, new String(bytes, StandardCharsets.UTF_8).lines().toList());
+    } catch (IOException e) {
+      LOG.warn(
+          "suppression list not applied, the last good one stays in force: cannot read suppression"
+              + " list {}: {}",
+          file,
+          e.toString());
+      return;
     } catch (IllegalArgumentException | UncheckedIOException e) {
       LOG.warn(
           "suppression list not applied, the last good one stays in force: {}", e.getMessage());
@@ -102,5 +116,10 @@ public class SuppressionPoller<T> extends AbstractStreamOperator<Signal>
       LOG.info("suppression list {}: {} identities in force", file, next.size());
       output.collect(new StreamRecord<>(Signal.suppressed(next)));
     }
+  }
+
+  /** {@code file} (a plain path or a URI) as a path of Flink's file systems. */
+  static Path location(String file) {
+    return file.startsWith("/") ? new Path(new java.io.File(file).toURI()) : new Path(file);
   }
 }

@@ -94,6 +94,15 @@ public final class SuppressionList implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read suppression list " + file + ": " + e, e);
     }
+    return parse(file.toString(), lines);
+  }
+
+  /**
+   * The suppression list in {@code lines}, read from {@code file} (a path or URI, for messages).
+   *
+   * @throws IllegalArgumentException naming the file and line when a line is not 64 hex characters
+   */
+  public static SuppressionList parse(String file, List<String> lines) {
     Set<String> hashes = new HashSet<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();

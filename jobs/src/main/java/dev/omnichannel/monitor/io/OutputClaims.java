@@ -12,7 +12,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,8 +203,21 @@ public final class OutputClaims {
       Duration horizon,
       Duration staleAfter)
       throws IOException {
-    Path dir = output.resolve(DIR);
-    Files.createDirectories(dir);
+    writeStreamLease(store(output), runId, now, watermark, horizon, staleAfter);
+  }
+
+  /**
+   * Writes (or refreshes) a stream job's lease under {@code output}, a local folder or an object
+   * store: in one piece ({@link StoreFiles#write}), so a reader sees the old lease or the new one.
+   */
+  public static void writeStreamLease(
+      org.apache.flink.core.fs.Path output,
+      String runId,
+      Instant now,
+      Instant watermark,
+      Duration horizon,
+      Duration staleAfter)
+      throws IOException {
     LocalDate writesFrom =
         watermark == null ? null : watermark.minus(horizon).atZone(ZoneOffset.UTC).toLocalDate();
     StreamLease lease =
@@ -216,18 +228,30 @@ public final class OutputClaims {
             writesFrom == null ? null : writesFrom.toString(),
             watermark == null ? null : watermark.toString(),
             staleAfter.toMillis());
-    Path tmp = dir.resolve(".stream-" + runId + ".json.tmp");
-    Files.write(tmp, JSON.writeValueAsBytes(lease));
-    Files.move(
-        tmp,
-        dir.resolve("stream-" + runId + ".json"),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    StoreFiles.write(streamLease(output, runId), JSON.writeValueAsBytes(lease));
   }
 
   /** Removes a stream job's lease (its bounded input has ended: it writes nothing more). */
   public static void removeStreamLease(Path output, String runId) throws IOException {
-    Files.deleteIfExists(output.resolve(DIR).resolve("stream-" + runId + ".json"));
+    removeStreamLease(store(output), runId);
+  }
+
+  /** Removes a stream job's lease under {@code output}, a local folder or an object store. */
+  public static void removeStreamLease(org.apache.flink.core.fs.Path output, String runId)
+      throws IOException {
+    StoreFiles.deleteIfExists(streamLease(output, runId));
+  }
+
+  /** {@code <output>/_writers/stream-<run_id>.json}. */
+  private static org.apache.flink.core.fs.Path streamLease(
+      org.apache.flink.core.fs.Path output, String runId) {
+    return new org.apache.flink.core.fs.Path(
+        new org.apache.flink.core.fs.Path(output, DIR), "stream-" + runId + ".json");
+  }
+
+  /** A local folder as a path of Flink's file systems. */
+  private static org.apache.flink.core.fs.Path store(Path local) {
+    return new org.apache.flink.core.fs.Path(local.toAbsolutePath().toUri());
   }
 
   private static void checkBackfills(Path output, Path dir, Path own, LocalDate from, LocalDate to)
@@ -272,18 +296,15 @@ public final class OutputClaims {
    */
   public static java.util.Optional<LocalDate> streamWritesFrom(Path output, Instant now)
       throws IOException {
-    Path dir = output.resolve(DIR);
-    if (!Files.isDirectory(dir)) {
-      return java.util.Optional.empty();
-    }
+    return streamWritesFrom(store(output), now);
+  }
+
+  /** As {@link #streamWritesFrom(Path, Instant)}, for a local folder or an object store. */
+  public static java.util.Optional<LocalDate> streamWritesFrom(
+      org.apache.flink.core.fs.Path output, Instant now) throws IOException {
     LocalDate first = null;
-    for (Path file : list(dir, "stream-")) {
-      StreamLease lease = read(file, StreamLease.class);
-      if (lease == null
-          || Duration.between(Instant.parse(lease.heartbeat()), now).toMillis()
-              > lease.staleAfterMs()) {
-        continue;
-      }
+    for (StoredLease stored : liveStreamLeases(output, now)) {
+      StreamLease lease = stored.lease();
       LocalDate from = lease.writesFromDay() == null ? LocalDate.MIN : lease.writesFromDay();
       if (first == null || from.isBefore(first)) {
         first = from;
@@ -293,20 +314,24 @@ public final class OutputClaims {
   }
 
   private static void checkStreams(Path output, LocalDate from, LocalDate to, Instant now) {
-    Path dir = output.resolve(DIR);
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
+    checkStreams(store(output), output.toString(), from, to, now);
+  }
+
+  /**
+   * Fails when a live stream lease of {@code output} (a local folder or an object store) may still
+   * write a day of {@code [from, to]}; {@code shown} is how messages name the output.
+   *
+   * @throws OutputBusyException naming the stream run
+   */
+  static void checkStreams(
+      org.apache.flink.core.fs.Path output,
+      String shown,
+      LocalDate from,
+      LocalDate to,
+      Instant now) {
     try {
-      for (Path file : list(dir, "stream-")) {
-        StreamLease lease = read(file, StreamLease.class);
-        if (lease == null) {
-          continue;
-        }
-        Instant heartbeat = Instant.parse(lease.heartbeat());
-        if (Duration.between(heartbeat, now).toMillis() > lease.staleAfterMs()) {
-          continue;
-        }
+      for (StoredLease stored : liveStreamLeases(output, now)) {
+        StreamLease lease = stored.lease();
         if (overlaps(lease.writesFromDay(), null, from, to)) {
           throw new OutputBusyException(
               String.format(
@@ -314,7 +339,7 @@ public final class OutputClaims {
                       + " %s), which overlaps this run's %s; a backfill may replace only days"
                       + " before the ones a running stream job still writes. If that job no"
                       + " longer runs, delete %s",
-                  output,
+                  shown,
                   lease.runId(),
                   lease.writesFrom() == null
                       ? "any day (it has no watermark yet)"
@@ -322,11 +347,48 @@ public final class OutputClaims {
                   lease.heartbeat(),
                   lease.watermark() == null ? "none" : lease.watermark(),
                   days(from, to),
-                  file));
+                  shown(stored.file())));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A stream lease and the file it was read from. */
+  private record StoredLease(org.apache.flink.core.fs.Path file, StreamLease lease) {}
+
+  /** The stream leases of {@code output} whose heartbeat is not older than their staleness. */
+  private static List<StoredLease> liveStreamLeases(
+      org.apache.flink.core.fs.Path output, Instant now) throws IOException {
+    List<StoredLease> live = new ArrayList<>();
+    org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(output, DIR);
+    for (org.apache.flink.core.fs.Path file : StoreFiles.list(dir, "stream-", ".json")) {
+      StreamLease lease = readStored(file, StreamLease.class);
+      if (lease == null
+          || Duration.between(Instant.parse(lease.heartbeat()), now).toMillis()
+              > lease.staleAfterMs()) {
+        continue;
+      }
+      live.add(new StoredLease(file, lease));
+    }
+    return live;
+  }
+
+  /** A local file as a plain path, anything else as its URI. */
+  private static String shown(org.apache.flink.core.fs.Path p) {
+    return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
+  }
+
+  /** {@code file} (on any file system) as a {@code type}, or null when missing or unreadable. */
+  private static <T> T readStored(org.apache.flink.core.fs.Path file, Class<T> type)
+      throws IOException {
+    byte[] bytes = StoreFiles.readOrNull(file);
+    try {
+      return bytes == null || bytes.length == 0 ? null : JSON.readValue(bytes, type);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      // being written, or not ours: treat as unknown
+      return null;
     }
   }
 

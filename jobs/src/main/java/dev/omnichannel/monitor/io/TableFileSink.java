@@ -244,7 +244,8 @@ public final class TableFileSink<IN>
     }
     Path target = c.getPendingFile().getPath();
     if (ObjectStores.isObjectStore(target.toUri().toString())) {
-      // an object store has no folders: the pending upload completes under its key or fails
+      // no folders on an object store: the pending file is an upload that the commit completes,
+      // and a commit that cannot fails with the store's own error
       return;
     }
     FileSystem fs = target.getFileSystem();

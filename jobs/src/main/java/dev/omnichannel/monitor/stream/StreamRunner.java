@@ -9,6 +9,7 @@ import dev.omnichannel.monitor.flow.FlowConfig;
 import dev.omnichannel.monitor.flow.LocalFlink;
 import dev.omnichannel.monitor.io.KafkaOptions;
 import dev.omnichannel.monitor.io.KafkaSources;
+import dev.omnichannel.monitor.io.ObjectStores;
 import dev.omnichannel.monitor.io.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -233,7 +234,7 @@ public final class StreamRunner {
             .uid("source-kafka")
             .name("read Kafka");
     Flow.Outputs streams = pipeline.wire(raw, true);
-    StreamPipeline.sinkParquet(streams, Path.of(config.output()).toUri().toString());
+    StreamPipeline.sinkParquet(streams, outputUri(config.output()));
     if ((run.alertsFramed() || run.deadLettersFramed()) && kafka.registry() == null) {
       throw new IllegalArgumentException(
           "alerts or dead letters in the registry format need a schema registry");
@@ -283,6 +284,14 @@ public final class StreamRunner {
       }
     }
     return streams;
+  }
+
+  /**
+   * The output as a URI for Flink's file systems: an object store's URI as it is ({@code
+   * s3://bucket/prefix}), a local folder as a {@code file:} URI.
+   */
+  static String outputUri(String output) {
+    return ObjectStores.isObjectStore(output) ? output : Path.of(output).toUri().toString();
   }
 
   /** Runs the job until it ends (a bounded read) or is stopped. */

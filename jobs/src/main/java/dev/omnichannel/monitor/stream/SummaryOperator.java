@@ -4,8 +4,8 @@ import dev.omnichannel.monitor.flow.Counters;
 import dev.omnichannel.monitor.flow.RunSummary;
 import dev.omnichannel.monitor.flow.Table;
 import dev.omnichannel.monitor.io.OutputClaims;
+import dev.omnichannel.monitor.io.StoreFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +16,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -117,7 +116,7 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     }
     if (!finished) {
       OutputClaims.writeStreamLease(
-          localOutput(),
+          outputPath(),
           runId,
           Instant.now(),
           watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE
@@ -133,14 +132,16 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
     finished = true;
     write(totals, null, "FINISHED");
     // a bounded input has ended: this job writes no more days
-    OutputClaims.removeStreamLease(localOutput(), runId);
+    OutputClaims.removeStreamLease(outputPath(), runId);
     super.finish();
   }
 
-  private java.nio.file.Path localOutput() {
-    return output.startsWith("file:")
-        ? java.nio.file.Paths.get(java.net.URI.create(output))
-        : java.nio.file.Path.of(output);
+  /**
+   * The output as a path of Flink's file systems: a plain path, a {@code file:} URI or an object
+   * store's URI ({@code s3://bucket/prefix}).
+   */
+  private Path outputPath() {
+    return output.startsWith("/") ? new Path(new java.io.File(output).toURI()) : new Path(output);
   }
 
   /** The summary of {@code counts}. */
@@ -175,21 +176,10 @@ public class SummaryOperator extends AbstractStreamOperator<Void>
 
   private void write(Map<String, Long> counts, Long checkpointId, String status) throws Exception {
     RunSummary s = summary(counts, checkpointId, status);
-    Path dir = new Path(output, "_runs");
-    Path file = new Path(dir, runId + ".json");
+    Path file = new Path(new Path(outputPath(), "_runs"), runId + ".json");
     try {
-      FileSystem fs = dir.getFileSystem();
-      if (!fs.mkdirs(dir)) {
-        throw new IOException("could not create " + dir);
-      }
-      Path tmp = new Path(dir, "." + runId + ".json.tmp");
-      try (OutputStream out = fs.create(tmp, FileSystem.WriteMode.OVERWRITE)) {
-        out.write(s.toJson());
-      }
-      fs.delete(file, false);
-      if (!fs.rename(tmp, file)) {
-        throw new IOException("could not rename " + tmp + " to " + file);
-      }
+      // in one piece: a reader sees the last summary or this one, on a disk or an object store
+      StoreFiles.write(file, s.toJson());
     } catch (IOException e) {
       throw new IOException("cannot write the run summary " + file + ": " + e.getMessage(), e);
     }

@@ -349,8 +349,15 @@ class BadFlagsTest {
       case "stream --starting-offsets" ->
           List.of("NOPE", "timestamp:-1", "timestamp:" + HUGE, "timestamp:soon");
       case "stream --run-id" -> List.of("a/b", "..");
-      case "stream --checkpoint-dir" -> List.of(plain.toString(), plain.resolve("sub").toString());
-      case "stream --restore-from" -> List.of(missing.toString());
+      case "stream --checkpoint-dir" ->
+          List.of(
+              plain.toString(),
+              plain.resolve("sub").toString(),
+              "s3:///checkpoints",
+              "s3://Bad_Bucket/checkpoints",
+              "gs://bucket/checkpoints");
+      case "stream --restore-from" ->
+          List.of(missing.toString(), "s3://", "s3a:///savepoints", "gs://bucket/savepoints");
       case "expire --output", "erase --output", "explain --output" ->
           List.of(aDir.toString()); // a directory that holds no output
       case "erase --identity" ->
@@ -455,6 +462,7 @@ class BadFlagsTest {
         bad.accept("");
       }
       case OUTPUT_LOCATION, INPUT_LOCATION -> {
+        // a local folder, or an object store's URI (which must name a bucket)
         List<Path> local =
             kind == Kind.OUTPUT_LOCATION
                 ? List.of(plain, plain.resolve("sub"))
@@ -462,18 +470,21 @@ class BadFlagsTest {
         for (Path p : local) {
           bad.accept(p.toString());
         }
-        // a scheme the S3 plugin does not serve, no bucket, a bucket S3 cannot have, a query in
-        // the URI (credentials in it: CliTest, as the line masks them)
         for (String v :
             List.of(
-                "gs://bucket/out",
-                "hdfs://nn/out",
+                "s3://",
                 "s3:///out",
+                "s3:/bucket/out",
                 "s3://Bad_Bucket/out",
-                "s3://bucket/out?x=1")) {
+                "s3://bucket:9000/out",
+                "s3://bucket/out?x=1",
+                "s3://bucket/../out",
+                "hdfs://namenode/out",
+                "")) {
           bad.accept(v);
         }
-        bad.accept("");
+        // GCS is reached through its S3 interoperability endpoint: the line says so
+        out.add(make(command, o, "gs://bucket/out", false, "S3 interoperability endpoint"));
       }
       case OUTPUT_FILE -> {
         for (Path p : List.of(aDir, missing.resolve("x.csv"), plain.resolve("x.csv"))) {

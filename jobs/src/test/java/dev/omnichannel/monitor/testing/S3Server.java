@@ -53,7 +53,7 @@ public final class S3Server implements AutoCloseable {
             .build(BlobStoreContext.class);
     S3Proxy proxy =
         S3Proxy.builder()
-            .blobStore(context.getBlobStore())
+            .blobStore(new FoldersAreNotObjects(context.getBlobStore()))
             .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
@@ -132,6 +132,38 @@ public final class S3Server implements AutoCloseable {
     Files.createDirectories(target.getParent());
     try (InputStream in = b.getPayload().openStream()) {
       Files.copy(in, target);
+    }
+  }
+
+  /**
+   * The folder store with S3's answer to a HEAD of a folder's key ({@code a/b} when only {@code
+   * a/b/...} objects or the marker {@code a/b/} exist): no such object. Over a local folder, the
+   * key would name the folder itself, which the store reports as an empty object; a checkpoint or
+   * savepoint folder would then look like an empty file to Flink.
+   */
+  private static final class FoldersAreNotObjects
+      extends org.jclouds.blobstore.util.ForwardingBlobStore {
+    FoldersAreNotObjects(BlobStore store) {
+      super(store);
+    }
+
+    @Override
+    public org.jclouds.blobstore.domain.BlobMetadata blobMetadata(String container, String name) {
+      org.jclouds.blobstore.domain.BlobMetadata m = delegate().blobMetadata(container, name);
+      if (m == null || name.endsWith("/")) {
+        return m;
+      }
+      if (m.getType() != org.jclouds.blobstore.domain.StorageType.BLOB
+          || (m.getSize() != null
+              && m.getSize() == 0
+              && !delegate()
+                  .list(
+                      container,
+                      ListContainerOptions.Builder.prefix(name + "/").maxResults(1).recursive())
+                  .isEmpty())) {
+        return null;
+      }
+      return m;
     }
   }
 
