@@ -87,7 +87,7 @@ public final class StoreClaims {
      * Checks again that no live stream job may write the claimed days. Call it just before
      * publishing.
      */
-    public void recheck(Instant now) throws IOException {
+    public void recheck(Instant now) {
       checkStreams(output, from, to, now);
     }
 
@@ -191,33 +191,8 @@ public final class StoreClaims {
     return out;
   }
 
-  private static void checkStreams(Path output, LocalDate from, LocalDate to, Instant now)
-      throws IOException {
-    for (Path f : StoreFiles.list(new Path(output, OutputClaims.DIR), "stream-", ".json")) {
-      OutputClaims.StreamLease lease = read(f, OutputClaims.StreamLease.class);
-      if (lease == null
-          || Duration.between(Instant.parse(lease.heartbeat()), now).toMillis()
-              > lease.staleAfterMs()) {
-        continue;
-      }
-      LocalDate writesFrom =
-          lease.writesFrom() == null ? null : LocalDate.parse(lease.writesFrom());
-      if (OutputClaims.overlaps(writesFrom, null, from, to)) {
-        throw new OutputBusyException(
-            String.format(
-                "output %s is busy: stream run %s may still write %s (heartbeat %s), which"
-                    + " overlaps this run's %s; a backfill may replace only days before the ones"
-                    + " a running stream job still writes. If that job no longer runs, delete %s",
-                output,
-                lease.runId(),
-                lease.writesFrom() == null
-                    ? "any day (it has no watermark yet)"
-                    : "the days from " + lease.writesFrom() + " on",
-                lease.heartbeat(),
-                days(from, to),
-                f));
-      }
-    }
+  private static void checkStreams(Path output, LocalDate from, LocalDate to, Instant now) {
+    OutputClaims.checkStreams(output, output.toString(), from, to, now);
   }
 
   private static boolean overlaps(StoreClaim c, LocalDate from, LocalDate to) {
