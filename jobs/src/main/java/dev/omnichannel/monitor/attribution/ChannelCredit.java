@@ -6,8 +6,14 @@ package dev.omnichannel.monitor.attribution;
  * @param channel the channel
  * @param removalEffect the Markov removal effect in [0, 1]; {@code null} for models without one
  *     (Shapley)
+ * @param valueRemovalEffect the Markov removal effect on the expected conversion value, in [0, 1];
+ *     {@code null} for models without one
  * @param conversions the conversions attributed to the channel
  * @param value the conversion value attributed to the channel
  */
 public record ChannelCredit(
-    String channel, Double removalEffect, double conversions, double value) {}
+    String channel,
+    Double removalEffect,
+    Double valueRemovalEffect,
+    double conversions,
+    double value) {}

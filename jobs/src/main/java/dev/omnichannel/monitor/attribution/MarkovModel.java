@@ -34,11 +34,18 @@ import java.util.TreeSet;
  *
  * <p><b>Credits.</b> removal_effect(c) = 1 − P(conversion with c removed) / P(conversion), where
  * removing c sends every transition into a state whose tuple contains c to (null); credit(c) =
- * conversions × RE(c) / ΣRE and value credit = total value × RE(c) / ΣRE. With no conversions every
- * removal effect and credit is 0. A channel from which the chain can never reach (conversion) has
- * removal effect 0. Note that the chain is memoryless: a channel seen only on non-converting paths
- * can still earn credit when those paths continue into channels that convert elsewhere (C in {@code
- * C > A} abandoned, {@code A} converting). The result is never NaN.
+ * conversions × RE(c) / ΣRE. With no conversions every removal effect and credit is 0.
+ *
+ * <p><b>Value.</b> Value has a removal effect of its own, as in the ChannelAttribution package: a
+ * conversion reached from state s is worth m(s), the mean value of the conversions observed leaving
+ * s; V = the expected conversion value from (start), which solves v = P<sub>conv</sub>·m + Q v by
+ * the same sweeps (one more right-hand side per removal); value_removal_effect(c) = 1 − V(c
+ * removed) / V; value credit(c) = total value × value_RE(c) / Σ value_RE. With equal values on
+ * every conversion, value_RE = RE. A channel that leads to large orders earns more value than one
+ * that leads to small ones. A channel from which the chain can never reach (conversion) has removal
+ * effect 0. Note that the chain is memoryless: a channel seen only on non-converting paths can
+ * still earn credit when those paths continue into channels that convert elsewhere (C in {@code C >
+ * A} abandoned, {@code A} converting). The result is never NaN.
  */
 public final class MarkovModel {
   /** The highest supported order. */
@@ -87,6 +94,7 @@ public final class MarkovModel {
         from = to;
       }
       chain.add(from, CONVERSION, p.conversions());
+      chain.addValue(from, p.value());
       chain.add(from, NULL, p.nulls());
     }
     return chain.attribute(conversions, value);
@@ -109,6 +117,7 @@ public final class MarkovModel {
       String nul,
       double value) {
     Chain chain = new Chain();
+    chain.valuesPerState = false;
     double conversions = 0;
     for (Map.Entry<String, Map<String, Double>> row : counts.entrySet()) {
       String fromName = row.getKey();
@@ -153,6 +162,12 @@ public final class MarkovModel {
     final List<List<String>> tuples = new ArrayList<>();
     final List<Map<Integer, Double>> out = new ArrayList<>();
 
+    /** The conversion value observed leaving each state (index: state). */
+    final List<double[]> convValue = new ArrayList<>();
+
+    /** Whether the values were observed per state (paths) or not (published transition counts). */
+    boolean valuesPerState = true;
+
     Chain() {
       state(List.of());
     }
@@ -172,6 +187,7 @@ public final class MarkovModel {
       index.put(key, n);
       tuples.add(key);
       out.add(new LinkedHashMap<>());
+      convValue.add(new double[1]);
       return n;
     }
 
@@ -184,29 +200,58 @@ public final class MarkovModel {
       }
     }
 
+    void addValue(int from, double value) {
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException("conversion value must be finite: " + value);
+      }
+      convValue.get(from)[0] += value;
+    }
+
     List<ChannelCredit> attribute(double conversions, double value) {
       Solver solver = new Solver(this);
-      double[] base = solver.solve(new boolean[tuples.size()], new double[tuples.size()]);
+      int n = tuples.size();
+      double[] base = solver.solve(new boolean[n], new double[n], solver.pConversion);
       double p = base[START];
+      // v = P_conv·m + Q v: the expected conversion value from each state
+      double[] valueRhs = new double[n];
+      for (int s = 0; s < n; s++) {
+        double mean =
+            valuesPerState
+                ? (solver.conversions[s] > 0 ? convValue.get(s)[0] / solver.conversions[s] : 0)
+                : (conversions > 0 ? value / conversions : 0);
+        valueRhs[s] = solver.pConversion[s] * mean;
+      }
+      double[] baseValue = solver.solve(new boolean[n], new double[n], valueRhs);
+      double v = baseValue[START];
       List<String> names = new ArrayList<>(channels);
       double[] re = new double[names.size()];
+      double[] valueRe = new double[names.size()];
       double sum = 0;
+      double valueSum = 0;
       if (p > 0 && conversions > 0) {
         for (int c = 0; c < names.size(); c++) {
           String channel = names.get(c);
-          boolean[] removed = new boolean[tuples.size()];
+          boolean[] removed = new boolean[n];
           for (int s = 0; s < removed.length; s++) {
             removed[s] = tuples.get(s).contains(channel);
           }
-          double[] h = solver.solve(removed, base.clone());
+          double[] h = solver.solve(removed, base.clone(), solver.pConversion);
           re[c] = Math.min(1.0, Math.max(0.0, 1.0 - h[START] / p));
           sum += re[c];
+          if (v > 0) {
+            double[] hv = solver.solve(removed, baseValue.clone(), valueRhs);
+            valueRe[c] = Math.min(1.0, Math.max(0.0, 1.0 - hv[START] / v));
+            valueSum += valueRe[c];
+          }
         }
       }
       List<ChannelCredit> credits = new ArrayList<>(names.size());
       for (int c = 0; c < names.size(); c++) {
         double share = sum > 0 ? re[c] / sum : 0.0;
-        credits.add(new ChannelCredit(names.get(c), re[c], conversions * share, value * share));
+        double valueShare = valueSum > 0 ? valueRe[c] / valueSum : 0.0;
+        credits.add(
+            new ChannelCredit(
+                names.get(c), re[c], valueRe[c], conversions * share, value * valueShare));
       }
       return credits;
     }
@@ -219,6 +264,9 @@ public final class MarkovModel {
     final int[] target;
     final double[] prob;
     final double[] pConversion;
+
+    /** The conversions observed leaving each state. */
+    final double[] conversions;
 
     Solver(Chain chain) {
       int n = chain.tuples.size();
@@ -244,6 +292,7 @@ public final class MarkovModel {
       }
       rowStart = new int[n + 1];
       pConversion = new double[n];
+      conversions = new double[n];
       int edges = 0;
       for (int s = 0; s < n; s++) {
         edges += chain.out.get(s).size();
@@ -265,6 +314,7 @@ public final class MarkovModel {
           int t = x.getKey();
           if (t == CONVERSION) {
             pConversion[s] = x.getValue() / total;
+            conversions[s] = x.getValue();
           } else if (t >= 0) {
             tgt[e] = t;
             pr[e] = x.getValue() / total;
@@ -277,8 +327,12 @@ public final class MarkovModel {
       prob = Arrays.copyOf(pr, e);
     }
 
-    /** Absorption probabilities into (conversion), with the removed states sending to (null). */
-    double[] solve(boolean[] removed, double[] h) {
+    /**
+     * Solves h = rhs + Q h over the states not removed (removed states send to (null): h = 0),
+     * starting from {@code h}: with {@code rhs} = P(→ conversion), the absorption probabilities;
+     * with P(→ conversion)·m, the expected conversion values.
+     */
+    double[] solve(boolean[] removed, double[] h, double[] rhs) {
       for (int s = 0; s < removed.length; s++) {
         if (removed[s]) {
           h[s] = 0.0;
@@ -290,7 +344,7 @@ public final class MarkovModel {
           if (removed[s]) {
             continue;
           }
-          double x = pConversion[s];
+          double x = rhs[s];
           for (int e = rowStart[s]; e < rowStart[s + 1]; e++) {
             int t = target[e];
             if (!removed[t]) {

@@ -8,10 +8,13 @@ package dev.omnichannel.monitor.attribution;
  * @param conversions the conversions credited
  * @param value the conversion value credited
  * @param removalEffect the Markov removal effect; null for every other model
+ * @param valueRemovalEffect the Markov removal effect on the expected conversion value; null for
+ *     every other model
  */
 public record ModelCredit(
     AttributionModel model,
     String channel,
     double conversions,
     double value,
-    Double removalEffect) {}
+    Double removalEffect,
+    Double valueRemovalEffect) {}

@@ -47,10 +47,12 @@ public final class PathAttribution {
       }
       for (String c : channels) {
         ChannelCredit cc = byChannel.get(c);
-        Double re = m == AttributionModel.MARKOV ? (cc == null ? 0.0 : cc.removalEffect()) : null;
+        boolean markov = m == AttributionModel.MARKOV;
+        Double re = markov ? (cc == null ? 0.0 : cc.removalEffect()) : null;
+        Double valueRe = markov ? (cc == null ? 0.0 : cc.valueRemovalEffect()) : null;
         out.add(
             new ModelCredit(
-                m, c, cc == null ? 0 : cc.conversions(), cc == null ? 0 : cc.value(), re));
+                m, c, cc == null ? 0 : cc.conversions(), cc == null ? 0 : cc.value(), re, valueRe));
       }
     }
     return out;
@@ -77,7 +79,7 @@ public final class PathAttribution {
               });
     }
     List<ChannelCredit> out = new ArrayList<>();
-    sums.forEach((c, v) -> out.add(new ChannelCredit(c, null, v[0], v[1])));
+    sums.forEach((c, v) -> out.add(new ChannelCredit(c, null, null, v[0], v[1])));
     return out;
   }
 }

@@ -36,8 +36,8 @@ import java.util.TreeMap;
  *
  * <p><b>Output.</b> {@link #write} writes one line per {@link ModelCredit} under {@link #HEADER},
  * numbers with full precision (the shortest decimal that reads back as the same double, never in
- * exponent notation, at least one decimal), {@code removal_effect} empty when the model has none,
- * fields quoted as RFC 4180 requires, LF line endings.
+ * exponent notation, at least one decimal), {@code removal_effect} and {@code value_removal_effect}
+ * empty when the model has none, fields quoted as RFC 4180 requires, LF line endings.
  */
 public final class PathCsv {
   /** The default field separator of path-level data. */
@@ -45,7 +45,7 @@ public final class PathCsv {
 
   /** The header of the output CSV. */
   public static final String HEADER =
-      "model,channel,attributed_conversions,attributed_value,removal_effect";
+      "model,channel,attributed_conversions,attributed_value,removal_effect,value_removal_effect";
 
   /** Most decimal places of a count (after trailing zeros): sums stay exact and small. */
   static final int MAX_DECIMALS = 64;
@@ -204,6 +204,10 @@ public final class PathCsv {
       out.write(',');
       if (c.removalEffect() != null) {
         out.write(number(c.removalEffect()));
+      }
+      out.write(',');
+      if (c.valueRemovalEffect() != null) {
+        out.write(number(c.valueRemovalEffect()));
       }
       out.write('\n');
     }

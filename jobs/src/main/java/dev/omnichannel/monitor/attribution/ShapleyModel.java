@@ -128,7 +128,7 @@ public final class ShapleyModel {
     List<ChannelCredit> out = new ArrayList<>();
     for (String c : channels) {
       int i = players.indexOf(c);
-      out.add(new ChannelCredit(c, null, i < 0 ? 0 : phiConv[i], i < 0 ? 0 : phiValue[i]));
+      out.add(new ChannelCredit(c, null, null, i < 0 ? 0 : phiConv[i], i < 0 ? 0 : phiValue[i]));
     }
     return out;
   }
@@ -148,7 +148,7 @@ public final class ShapleyModel {
       }
     }
     List<ChannelCredit> out = new ArrayList<>();
-    sums.forEach((c, s) -> out.add(new ChannelCredit(c, null, s[0], s[1])));
+    sums.forEach((c, s) -> out.add(new ChannelCredit(c, null, null, s[0], s[1])));
     return out;
   }
 

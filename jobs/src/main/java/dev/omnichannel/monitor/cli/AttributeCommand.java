@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
       "Runs every model (Markov of order --order) with the same code as the pipeline and prints"
           + " the attributed conversions per channel and model. TIME_DECAY is not computed: path"
           + " data has no touch times. With --output, writes"
-          + " model,channel,attributed_conversions,attributed_value,removal_effect as CSV.",
+          + " model,channel,attributed_conversions,attributed_value,removal_effect,value_removal_effect as CSV.",
       "Columns are found by name, in any order; without total_conversion_value the value is 0,"
           + " without total_null Markov sees no non-converting paths. Rows with the same path are"
           + " summed."
@@ -92,8 +92,9 @@ public final class AttributeCommand implements Callable<Integer> {
       converter = LocalPathConverter.class,
       paramLabel = "FILE.csv",
       description =
-          "Also write model,channel,attributed_conversions,attributed_value,removal_effect"
-              + " (removal_effect only for MARKOV) to this CSV file (replaced if it exists).")
+          "Also write model,channel,attributed_conversions,attributed_value,removal_effect,"
+              + "value_removal_effect (the removal effects only for MARKOV) to this CSV file"
+              + " (replaced if it exists).")
   Path output;
 
   @Override
@@ -251,8 +252,13 @@ public final class AttributeCommand implements Callable<Integer> {
     List<String> header = new ArrayList<>();
     header.add("channel");
     cols.forEach(m -> header.add(m.name()));
+    boolean markovValue = markov && data.hasValue();
     if (markov) {
       header.add("MARKOV_REMOVAL_EFFECT");
+    }
+    if (markovValue) {
+      header.add("MARKOV_VALUE");
+      header.add("MARKOV_VALUE_REMOVAL_EFFECT");
     }
     List<List<String>> table = new ArrayList<>();
     table.add(header);
@@ -269,6 +275,11 @@ public final class AttributeCommand implements Callable<Integer> {
           if (markov) {
             row.add(fmt(byModel.get(AttributionModel.MARKOV).removalEffect(), 4));
           }
+          if (markovValue) {
+            ModelCredit m = byModel.get(AttributionModel.MARKOV);
+            row.add(fmt(m.value(), 2));
+            row.add(fmt(m.valueRemovalEffect(), 4));
+          }
           table.add(row);
         });
     List<String> total = new ArrayList<>();
@@ -277,6 +288,10 @@ public final class AttributeCommand implements Callable<Integer> {
       total.add(fmt(t, 2));
     }
     if (markov) {
+      total.add("");
+    }
+    if (markovValue) {
+      total.add(fmt(data.value(), 2));
       total.add("");
     }
     table.add(total);

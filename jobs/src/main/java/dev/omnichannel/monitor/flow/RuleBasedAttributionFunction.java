@@ -43,6 +43,12 @@ public class RuleBasedAttributionFunction implements FlatMapFunction<JourneyPath
 
   /** The attribution row crediting {@code channel} with {@code credit} of {@code p}. */
   static AttributionRow row(JourneyPath p, String model, String channel, double credit) {
+    return row(p, model, channel, credit, credit);
+  }
+
+  /** A row whose credited value is {@code valueShare} of the conversion's value. */
+  static AttributionRow row(
+      JourneyPath p, String model, String channel, double credit, double valueShare) {
     return AttributionRow.newBuilder()
         .setConversionEventId(p.conversionEventId)
         .setJourneyId(p.journeyId)
@@ -51,7 +57,7 @@ public class RuleBasedAttributionFunction implements FlatMapFunction<JourneyPath
         .setModel(model)
         .setChannel(channel)
         .setCredit(credit)
-        .setCreditedValue(p.value == null ? null : credit * p.value)
+        .setCreditedValue(p.value == null ? null : valueShare * p.value)
         .build();
   }
 }

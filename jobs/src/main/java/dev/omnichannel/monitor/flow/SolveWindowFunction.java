@@ -91,8 +91,10 @@ public class SolveWindowFunction
     if (settings.models().contains(AttributionModel.MARKOV)) {
       List<ChannelCredit> credits = MarkovModel.attribute(stats, settings.markovOrder());
       Map<String, Double> removalEffects = new HashMap<>();
+      Map<String, Double> valueEffects = new HashMap<>();
       for (ChannelCredit c : credits) {
         removalEffects.put(c.channel(), c.removalEffect());
+        valueEffects.put(c.channel(), c.valueRemovalEffect());
       }
       emit(AttributionModel.MARKOV, credits, bounds, out);
       for (PathAggregate a : byPath.values()) {
@@ -101,7 +103,8 @@ public class SolveWindowFunction
               ctx,
               a,
               AttributionModel.MARKOV,
-              PathShares.markov(List.of(a.touches), removalEffects));
+              PathShares.markov(List.of(a.touches), removalEffects),
+              PathShares.markov(List.of(a.touches), valueEffects));
         }
       }
     }
@@ -109,7 +112,8 @@ public class SolveWindowFunction
       emit(AttributionModel.SHAPLEY, ShapleyModel.attribute(stats), bounds, out);
       for (PathAggregate a : byPath.values()) {
         if (a.conversions > 0) {
-          share(ctx, a, AttributionModel.SHAPLEY, PathShares.shapley(List.of(a.touches)));
+          SortedMap<String, Double> s = PathShares.shapley(List.of(a.touches));
+          share(ctx, a, AttributionModel.SHAPLEY, s, s);
         }
       }
     }
@@ -128,20 +132,34 @@ public class SolveWindowFunction
               .setModel(model.name())
               .setChannel(c.channel())
               .setRemovalEffect(c.removalEffect())
+              .setValueRemovalEffect(c.valueRemovalEffect())
               .setAttributedConversions(c.conversions())
               .setAttributedValue(c.value())
               .build());
     }
   }
 
+  /**
+   * Emits a path's shares: {@code s} of each conversion, {@code v} of its value, over the channels
+   * with either.
+   */
   private static void share(
-      OnTimerContext ctx, PathAggregate a, AttributionModel model, SortedMap<String, Double> s) {
-    String[] channels = s.keySet().toArray(String[]::new);
+      OnTimerContext ctx,
+      PathAggregate a,
+      AttributionModel model,
+      SortedMap<String, Double> s,
+      SortedMap<String, Double> v) {
+    java.util.TreeSet<String> union = new java.util.TreeSet<>(s.keySet());
+    union.addAll(v.keySet());
+    String[] channels = union.toArray(String[]::new);
     double[] shares = new double[channels.length];
+    double[] valueShares = new double[channels.length];
     for (int i = 0; i < channels.length; i++) {
-      shares[i] = s.get(channels[i]);
+      shares[i] = s.getOrDefault(channels[i], 0.0);
+      valueShares[i] = v.getOrDefault(channels[i], 0.0);
     }
     ctx.output(
-        Tags.PATH_CREDITS, new PathCredit(a.window + "|" + a.path, model.name(), channels, shares));
+        Tags.PATH_CREDITS,
+        new PathCredit(a.window + "|" + a.path, model.name(), channels, shares, valueShares));
   }
 }

@@ -83,7 +83,9 @@ public class SpreadCreditFunction
     for (JourneyPath p : ps) {
       for (PathCredit c : cs) {
         for (int i = 0; i < c.channels.length; i++) {
-          out.collect(RuleBasedAttributionFunction.row(p, c.model, c.channels[i], c.shares[i]));
+          out.collect(
+              RuleBasedAttributionFunction.row(
+                  p, c.model, c.channels[i], c.shares[i], c.valueShare(i)));
         }
       }
     }

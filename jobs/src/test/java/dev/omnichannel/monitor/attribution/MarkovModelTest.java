@@ -198,7 +198,7 @@ class MarkovModelTest {
   void singleChannelGetsEverything() {
     List<ChannelCredit> credits =
         MarkovModel.attribute(List.of(path("A > A > A", 3, 30, 7), path("A", 1, 5, 0)), 2);
-    assertThat(credits).containsExactly(new ChannelCredit("A", 1.0, 4.0, 35.0));
+    assertThat(credits).containsExactly(new ChannelCredit("A", 1.0, 1.0, 4.0, 35.0));
   }
 
   @Test
@@ -206,7 +206,7 @@ class MarkovModelTest {
     List<ChannelCredit> credits =
         MarkovModel.attribute(List.of(path("A > B", 2, 4, 1), path("C", 0, 0, 5)), 1);
     Map<String, ChannelCredit> m = byChannel(credits);
-    assertThat(m.get("C")).isEqualTo(new ChannelCredit("C", 0.0, 0.0, 0.0));
+    assertThat(m.get("C")).isEqualTo(new ChannelCredit("C", 0.0, 0.0, 0.0, 0.0));
     assertThat(m.get("A").removalEffect()).isCloseTo(1.0, within(EXACT));
     assertThat(m.get("A").conversions()).isCloseTo(1.0, within(EXACT));
     assertSums(credits, 2, 4);
@@ -235,7 +235,8 @@ class MarkovModelTest {
     List<ChannelCredit> credits =
         MarkovModel.attribute(List.of(path("A > B", 0, 0, 3), path("B > A > B", 0, 0, 1)), 3);
     assertThat(credits)
-        .containsExactly(new ChannelCredit("A", 0.0, 0, 0), new ChannelCredit("B", 0.0, 0, 0));
+        .containsExactly(
+            new ChannelCredit("A", 0.0, 0.0, 0, 0), new ChannelCredit("B", 0.0, 0.0, 0, 0));
     assertThat(MarkovModel.attribute(List.of(), 1)).isEmpty();
   }
 

@@ -246,10 +246,10 @@ class PathCsvTest {
   void writesQuotedChannelsFullPrecisionAndEmptyRemovalEffects() throws IOException {
     List<ModelCredit> credits =
         List.of(
-            new ModelCredit(AttributionModel.LINEAR, "Search, brand", 0.1 + 0.2, 2.0, null),
-            new ModelCredit(AttributionModel.LINEAR, "say \"hi\"", 1e-7, 123456789.125, null),
-            new ModelCredit(AttributionModel.MARKOV, "A", 2.0 / 3, 1e21, 0.5),
-            new ModelCredit(AttributionModel.MARKOV, "B", 0, 0, 0.0));
+            new ModelCredit(AttributionModel.LINEAR, "Search, brand", 0.1 + 0.2, 2.0, null, null),
+            new ModelCredit(AttributionModel.LINEAR, "say \"hi\"", 1e-7, 123456789.125, null, null),
+            new ModelCredit(AttributionModel.MARKOV, "A", 2.0 / 3, 1e21, 0.5, 0.25),
+            new ModelCredit(AttributionModel.MARKOV, "B", 0, 0, 0.0, 0.0));
     StringWriter w = new StringWriter();
 
     PathCsv.write(credits, w);
@@ -257,11 +257,11 @@ class PathCsvTest {
     assertThat(w.toString())
         .isEqualTo(
             """
-            model,channel,attributed_conversions,attributed_value,removal_effect
-            LINEAR,"Search, brand",0.30000000000000004,2.0,
-            LINEAR,"say ""hi\""",0.0000001,123456789.125,
-            MARKOV,A,0.6666666666666666,1000000000000000000000.0,0.5
-            MARKOV,B,0.0,0.0,0.0
+            model,channel,attributed_conversions,attributed_value,removal_effect,value_removal_effect
+            LINEAR,"Search, brand",0.30000000000000004,2.0,,
+            LINEAR,"say ""hi\""",0.0000001,123456789.125,,
+            MARKOV,A,0.6666666666666666,1000000000000000000000.0,0.5,0.25
+            MARKOV,B,0.0,0.0,0.0,0.0
             """);
     for (ModelCredit c : credits) {
       assertThat(Double.parseDouble(PathCsv.number(c.conversions()))).isEqualTo(c.conversions());

@@ -162,9 +162,9 @@ class ShapleyModelTest {
         List.of(path("A > A", 2, 20, 1), path("B > A > B", 4, 8, 0), path("C", 0, 0, 9));
     assertThat(ShapleyModel.attribute(paths))
         .containsExactly(
-            new ChannelCredit("A", null, 4.0, 24.0),
-            new ChannelCredit("B", null, 2.0, 4.0),
-            new ChannelCredit("C", null, 0.0, 0.0));
+            new ChannelCredit("A", null, null, 4.0, 24.0),
+            new ChannelCredit("B", null, null, 2.0, 4.0),
+            new ChannelCredit("C", null, null, 0.0, 0.0));
     assertThat(ShapleyModel.closedFormCredits(paths)).isEqualTo(ShapleyModel.attribute(paths));
   }
 
@@ -188,9 +188,10 @@ class ShapleyModelTest {
   void edgeCases() {
     assertThat(ShapleyModel.attribute(List.of())).isEmpty();
     assertThat(ShapleyModel.attribute(List.of(path("A > B", 0, 0, 5))))
-        .containsExactly(new ChannelCredit("A", null, 0, 0), new ChannelCredit("B", null, 0, 0));
+        .containsExactly(
+            new ChannelCredit("A", null, null, 0, 0), new ChannelCredit("B", null, null, 0, 0));
     assertThat(ShapleyModel.attribute(List.of(path("A > A", 3, 7, 1))))
-        .containsExactly(new ChannelCredit("A", null, 3, 7));
+        .containsExactly(new ChannelCredit("A", null, null, 3, 7));
     assertThat(ShapleyModel.exact(List.of(), s -> 1.0)).isEmpty();
     assertThatThrownBy(() -> ShapleyModel.exact(List.of("a", "a"), s -> 0))
         .isInstanceOf(IllegalArgumentException.class);

@@ -42,7 +42,13 @@ class AttributeCommandTest {
   @TempDir Path dir;
 
   /** One line of the output CSV. */
-  record Row(String model, String channel, double conversions, double value, String removal) {}
+  record Row(
+      String model,
+      String channel,
+      double conversions,
+      double value,
+      String removal,
+      String valueRemoval) {}
 
   private static Path resource(String name) throws URISyntaxException {
     return Path.of(AttributeCommandTest.class.getResource("/reference-data/" + name).toURI());
@@ -75,7 +81,9 @@ class AttributeCommandTest {
   static List<Row> readOutput(Path f) throws Exception {
     List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
     assertThat(lines.get(0))
-        .isEqualTo("model,channel,attributed_conversions,attributed_value,removal_effect");
+        .isEqualTo(
+            "model,channel,attributed_conversions,attributed_value,removal_effect,"
+                + "value_removal_effect");
     List<Row> rows = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
       List<String> f5 = new ArrayList<>();
@@ -102,14 +110,17 @@ class AttributeCommandTest {
         }
       }
       f5.add(b.toString());
-      assertThat(f5).as(line).hasSize(5);
+      assertThat(f5).as(line).hasSize(6);
+      // the value removal effect is there exactly when the removal effect is (MARKOV)
+      assertThat(f5.get(5).isEmpty()).as(line).isEqualTo(f5.get(4).isEmpty());
       rows.add(
           new Row(
               f5.get(0),
               f5.get(1),
               Double.parseDouble(f5.get(2)),
               Double.parseDouble(f5.get(3)),
-              f5.get(4)));
+              f5.get(4),
+              f5.get(5)));
     }
     return rows;
   }

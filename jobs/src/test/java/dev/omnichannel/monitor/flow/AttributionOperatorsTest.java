@@ -138,10 +138,22 @@ class AttributionOperatorsTest {
     String key = p1.windowPathKey();
     h.processElement1(p1, 0);
     h.processElement2(
-        new PathCredit(key, "MARKOV", new String[] {"A", "B"}, new double[] {0.25, 0.75}), 0);
+        new PathCredit(
+            key,
+            "MARKOV",
+            new String[] {"A", "B"},
+            new double[] {0.25, 0.75},
+            new double[] {0.4, 0.6}),
+        0);
     h.processElement1(p2, 0);
     h.processElement2(
-        new PathCredit(key, "SHAPLEY", new String[] {"A", "B"}, new double[] {0.5, 0.5}), 0);
+        new PathCredit(
+            key,
+            "SHAPLEY",
+            new String[] {"A", "B"},
+            new double[] {0.5, 0.5},
+            new double[] {0.5, 0.5}),
+        0);
     h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
     List<String> rows = new ArrayList<>();
     for (AttributionRow r : h.extractOutputValues()) {
@@ -160,8 +172,9 @@ class AttributionOperatorsTest {
     String t2 = Instant.ofEpochMilli(T0 + 5).toString();
     assertThat(rows)
         .containsExactly(
-            "e-1 j-1 MARKOV A 0.25 25.0 " + t1,
-            "e-1 j-1 MARKOV B 0.75 75.0 " + t1,
+            // MARKOV spreads the value by its value shares, not by the credits
+            "e-1 j-1 MARKOV A 0.25 40.0 " + t1,
+            "e-1 j-1 MARKOV B 0.75 60.0 " + t1,
             "e-1 j-1 SHAPLEY A 0.5 50.0 " + t1,
             "e-1 j-1 SHAPLEY B 0.5 50.0 " + t1,
             "e-2 j-2 MARKOV A 0.25 null " + t2,

@@ -172,6 +172,7 @@ class SpecificRowWriteSupportTest {
             "SHAPLEY",
             "WEB",
             null,
+            null,
             12.5,
             748.75);
     Path file = tmp.resolve("x.parquet");
