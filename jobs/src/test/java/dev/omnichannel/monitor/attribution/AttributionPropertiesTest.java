@@ -599,6 +599,15 @@ class AttributionPropertiesTest {
             .as("%s removal effect of %s", what, a.channel())
             .isCloseTo(e.removalEffect(), within(1e-9));
       }
+      if (e.valueRemovalEffect() == null) {
+        assertThat(a.valueRemovalEffect())
+            .as("%s value removal effect of %s", what, a.channel())
+            .isNull();
+      } else {
+        assertThat(a.valueRemovalEffect())
+            .as("%s value removal effect of %s", what, a.channel())
+            .isCloseTo(e.valueRemovalEffect(), within(1e-9));
+      }
     }
   }
 
@@ -660,9 +669,57 @@ class AttributionPropertiesTest {
                     .as("removal effect of %s", c.channel())
                     .isNotNull()
                     .isBetween(0.0, 1.0);
+                assertThat(c.valueRemovalEffect())
+                    .as("value removal effect of %s", c.channel())
+                    .isNotNull()
+                    .isBetween(0.0, 1.0);
                 if (t.conversions() == 0) {
                   assertThat(c.removalEffect()).isZero();
+                  assertThat(c.valueRemovalEffect()).isZero();
                 }
+              }
+            });
+  }
+
+  @ParameterizedTest(name = "order {0}")
+  @ValueSource(ints = {1, 2, 3, 4})
+  void markovValueWithEqualValuesIsTheConversionCreditTimesTheMeanValue(int order) {
+    forAll("markov equal values, order " + order, r -> table(r, 12))
+        .shrinkWith(AttributionPropertiesTest::shrinkTable)
+        .tries(TRIES / 2)
+        .check(
+            t -> {
+              // every conversion worth the same: 37.5
+              List<PathStat> equal = new ArrayList<>();
+              for (PathStat p : t.rows()) {
+                equal.add(
+                    new PathStat(p.path(), p.conversions(), 37.5 * p.conversions(), p.nulls()));
+              }
+              for (ChannelCredit c : MarkovModel.attribute(equal, order)) {
+                assertThat(c.valueRemovalEffect())
+                    .as("value removal effect of %s", c.channel())
+                    .isCloseTo(c.removalEffect(), within(1e-9));
+                assertRelClose(
+                    c.value(), c.conversions() * 37.5, 1e-9, "value credit of " + c.channel());
+              }
+            });
+  }
+
+  @ParameterizedTest(name = "order {0}")
+  @ValueSource(ints = {1, 2, 3, 4})
+  void markovValueCreditsSumToTheTotalValueWheneverThereIsValue(int order) {
+    forAll("markov value sums, order " + order, r -> table(r, 12))
+        .shrinkWith(AttributionPropertiesTest::shrinkTable)
+        .tries(TRIES / 2)
+        .check(
+            t -> {
+              List<ChannelCredit> credits = MarkovModel.attribute(t.rows(), order);
+              double value = credits.stream().mapToDouble(ChannelCredit::value).sum();
+              assertRelClose(value, t.conversions() > 0 ? t.value() : 0, 1e-9, "value credited");
+              double sumValueRe =
+                  credits.stream().mapToDouble(ChannelCredit::valueRemovalEffect).sum();
+              if (t.conversions() > 0 && t.value() > 0) {
+                assertThat(sumValueRe).as("some channel carries the value").isPositive();
               }
             });
   }

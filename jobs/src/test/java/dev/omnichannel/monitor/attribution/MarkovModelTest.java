@@ -195,6 +195,51 @@ class MarkovModelTest {
   }
 
   @Test
+  void valueIsCreditedByItsOwnRemovalEffectOnAHandComputedChain() {
+    // Order 1, two channels, three paths of different values:
+    //   A       1 conversion worth 10, 1 null
+    //   B       1 conversion worth 40
+    //   A > B   1 conversion worth 100
+    // Transitions: start→A 3, start→B 1; A→conv 1, A→null 1, A→B 1; B→conv 2.
+    // Conversions: h(B) = 1, h(A) = 1/3 + 1/3·1 = 2/3, P = 3/4·2/3 + 1/4·1 = 3/4.
+    //   Without A: 1/4, RE(A) = 2/3. Without B: h(A) = 1/3, P = 1/4, RE(B) = 2/3.
+    //   Credits: 3 conversions split 1/2 : 1/2, so 1.5 each.
+    // Value: a conversion leaving A is worth m(A) = 10/1 = 10; leaving B, m(B) = (40+100)/2 = 70.
+    //   v(B) = 70, v(A) = 1/3·10 + 1/3·70 = 80/3, V = 3/4·80/3 + 1/4·70 = 37.5.
+    //   Without A: V = 1/4·70 = 17.5, value_RE(A) = 1 - 17.5/37.5 = 8/15.
+    //   Without B: v(A) = 10/3, V = 3/4·10/3 = 2.5, value_RE(B) = 1 - 2.5/37.5 = 14/15.
+    //   Value credits: 150 × 8/22 = 54.5454… to A, 150 × 14/22 = 95.4545… to B (the old split by
+    //   conversion shares gave 75 each: B, which leads to the big orders, now earns more).
+    Map<String, ChannelCredit> m =
+        byChannel(
+            MarkovModel.attribute(
+                List.of(path("A", 1, 10, 1), path("B", 1, 40, 0), path("A > B", 1, 100, 0)), 1));
+    assertThat(m.get("A").removalEffect()).isCloseTo(2.0 / 3, within(EXACT));
+    assertThat(m.get("B").removalEffect()).isCloseTo(2.0 / 3, within(EXACT));
+    assertThat(m.get("A").conversions()).isCloseTo(1.5, within(EXACT));
+    assertThat(m.get("B").conversions()).isCloseTo(1.5, within(EXACT));
+    assertThat(m.get("A").valueRemovalEffect()).isCloseTo(8.0 / 15, within(EXACT));
+    assertThat(m.get("B").valueRemovalEffect()).isCloseTo(14.0 / 15, within(EXACT));
+    assertThat(m.get("A").value()).isCloseTo(150.0 * 8 / 22, within(1e-9));
+    assertThat(m.get("B").value()).isCloseTo(150.0 * 14 / 22, within(1e-9));
+  }
+
+  @Test
+  void publishedTransitionCountsSplitTheValueAsTheConversions() {
+    // without per-state values, every conversion is worth the mean: value_RE = RE
+    Map<String, Map<String, Double>> counts =
+        Map.of(
+            "(start)", Map.of("A", 3.0, "B", 1.0),
+            "A", Map.of("(conversion)", 1.0, "(null)", 1.0, "B", 1.0),
+            "B", Map.of("(conversion)", 2.0));
+    for (ChannelCredit c :
+        MarkovModel.attributeTransitions(counts, "(start)", "(conversion)", "(null)", 150)) {
+      assertThat(c.valueRemovalEffect()).isCloseTo(c.removalEffect(), within(EXACT));
+      assertThat(c.value()).isCloseTo(c.conversions() * 50, within(1e-9));
+    }
+  }
+
+  @Test
   void singleChannelGetsEverything() {
     List<ChannelCredit> credits =
         MarkovModel.attribute(List.of(path("A > A > A", 3, 30, 7), path("A", 1, 5, 0)), 2);
