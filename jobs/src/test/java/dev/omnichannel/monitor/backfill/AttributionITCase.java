@@ -192,26 +192,31 @@ class AttributionITCase {
         expectedRuleBased(Duration.ofDays(2)));
   }
 
-  /** The window rows of one model: "start|end|channel" → [removal effect or NaN, conv, value]. */
+  /**
+   * The window rows of one model: "start|end|channel" → [removal effect or NaN, conv, value, value
+   * removal effect or NaN].
+   */
   private Map<String, double[]> windowRows(Path out, String model) throws Exception {
     Map<String, double[]> m = new TreeMap<>();
     try (Statement st = duck.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT epoch_ms(window_start), epoch_ms(window_end), channel, removal_effect,"
-                    + " attributed_conversions, attributed_value FROM "
+                    + " attributed_conversions, attributed_value, value_removal_effect FROM "
                     + table(out, "attribution_channel")
                     + " WHERE model = '"
                     + model
                     + "'")) {
       while (rs.next()) {
         Object re = rs.getObject(4);
+        Object valueRe = rs.getObject(7);
         m.put(
             rs.getLong(1) + "|" + rs.getLong(2) + "|" + rs.getString(3),
             new double[] {
               re == null ? Double.NaN : ((Number) re).doubleValue(),
               rs.getDouble(5),
-              rs.getDouble(6)
+              rs.getDouble(6),
+              valueRe == null ? Double.NaN : ((Number) valueRe).doubleValue()
             });
       }
     }
@@ -255,7 +260,12 @@ class AttributionITCase {
           for (ChannelCredit c : model.apply(stats)) {
             expected.put(
                 w + "|" + c.channel(),
-                new double[] {markov ? c.removalEffect() : Double.NaN, c.conversions(), c.value()});
+                new double[] {
+                  markov ? c.removalEffect() : Double.NaN,
+                  c.conversions(),
+                  c.value(),
+                  markov ? c.valueRemovalEffect() : Double.NaN
+                });
           }
         });
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
@@ -264,8 +274,10 @@ class AttributionITCase {
           double[] a = actual.get(k);
           if (markov) {
             assertThat(a[0]).as(k + " removal effect").isCloseTo(e[0], within(TOL));
+            assertThat(a[3]).as(k + " value removal effect").isCloseTo(e[3], within(TOL));
           } else {
             assertThat(a[0]).as(k + " removal effect is null").isNaN();
+            assertThat(a[3]).as(k + " value removal effect is null").isNaN();
           }
           assertThat(a[1]).as(k + " conversions").isCloseTo(e[1], within(TOL));
           assertThat(a[2]).as(k + " value").isCloseTo(e[2], within(1e-6));
@@ -310,17 +322,57 @@ class AttributionITCase {
     List<ChannelCredit> markov =
         MarkovModel.attribute(truePaths(t -> span).values().iterator().next(), 1);
     Map<String, Double> removalEffects = new HashMap<>();
+    Map<String, Double> valueEffects = new HashMap<>();
     markov.forEach(c -> removalEffects.put(c.channel(), c.removalEffect()));
+    markov.forEach(c -> valueEffects.put(c.channel(), c.valueRemovalEffect()));
     Map<String, Double> expected = new TreeMap<>();
+    Map<String, Double> expectedValueShares = new TreeMap<>();
     for (TrueJourney j : journeys) {
       if (j.converted()) {
-        PathShares.markov(j.path(), removalEffects)
-            .forEach((c, v) -> expected.put(j.conversionEventId() + "|MARKOV|" + c, v));
+        // a channel gets a row when it has a share of the conversion or of its value
+        Map<String, Double> shares = PathShares.markov(j.path(), removalEffects);
+        Map<String, Double> valueShares = PathShares.markov(j.path(), valueEffects);
+        java.util.TreeSet<String> channels = new java.util.TreeSet<>(shares.keySet());
+        channels.addAll(valueShares.keySet());
+        for (String c : channels) {
+          expected.put(j.conversionEventId() + "|MARKOV|" + c, shares.getOrDefault(c, 0.0));
+          if (j.value() > 0) {
+            expectedValueShares.put(
+                j.conversionEventId() + "|" + c, valueShares.getOrDefault(c, 0.0));
+          }
+        }
         PathShares.shapley(j.path())
             .forEach((c, v) -> expected.put(j.conversionEventId() + "|SHAPLEY|" + c, v));
       }
     }
     assertSameCredits(credits(outRange, "model IN ('MARKOV', 'SHAPLEY')"), expected);
+    // the value is spread by the value shares, not by the credits
+    Map<String, Double> valueShares = new TreeMap<>();
+    try (Statement st = duck.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT a.conversion_event_id, a.channel, a.credited_value / j.conversion_value"
+                    + " FROM "
+                    + table(outRange, "attribution")
+                    + " a JOIN "
+                    + table(outRange, "journeys")
+                    + " j USING (journey_id) WHERE a.model = 'MARKOV' AND j.conversion_value > 0")) {
+      while (rs.next()) {
+        valueShares.put(rs.getString(1) + "|" + rs.getString(2), rs.getDouble(3));
+      }
+    }
+    assertThat(expectedValueShares).isNotEmpty();
+    assertSameCredits(valueShares, expectedValueShares);
+    assertThat(
+            expectedValueShares.entrySet().stream()
+                .anyMatch(
+                    e ->
+                        Math.abs(
+                                e.getValue()
+                                    - expected.get(e.getKey().replaceFirst("\\|", "|MARKOV|")))
+                            > 1e-6))
+        .as("some conversion's value shares differ from its credits")
+        .isTrue();
   }
 
   private double scalar(String sql) throws Exception {

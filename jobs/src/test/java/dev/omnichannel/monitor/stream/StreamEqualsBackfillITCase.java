@@ -173,7 +173,8 @@ class StreamEqualsBackfillITCase {
         "attribution");
     assertSame(
         "window_start, window_end, model, channel, round(removal_effect, 9),"
-            + " round(attributed_conversions, 9), round(attributed_value, 6)",
+            + " round(value_removal_effect, 9), round(attributed_conversions, 9),"
+            + " round(attributed_value, 6)",
         "attribution_channel");
   }
 

@@ -44,8 +44,9 @@ public final class Duck {
       case "attribution" ->
           "* EXCLUDE (credit, credited_value), round(credit, 9), round(credited_value, 6)";
       case "attribution_channel" ->
-          "* EXCLUDE (removal_effect, attributed_conversions, attributed_value),"
-              + " round(removal_effect, 9), round(attributed_conversions, 9),"
+          "* EXCLUDE (removal_effect, value_removal_effect, attributed_conversions,"
+              + " attributed_value), round(removal_effect, 9), round(value_removal_effect, 9),"
+              + " round(attributed_conversions, 9),"
               + " round(attributed_value, 6)";
       default -> "*";
     };
