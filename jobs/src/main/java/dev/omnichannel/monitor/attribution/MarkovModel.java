@@ -39,13 +39,13 @@ import java.util.TreeSet;
  * <p><b>Value.</b> Value has a removal effect of its own, as in the ChannelAttribution package: a
  * conversion reached from state s is worth m(s), the mean value of the conversions observed leaving
  * s; V = the expected conversion value from (start), which solves v = P<sub>conv</sub>·m + Q v by
- * the same sweeps (one more right-hand side per removal); value_removal_effect(c) = 1 − V(c
- * removed) / V; value credit(c) = total value × value_RE(c) / Σ value_RE. With equal values on
- * every conversion, value_RE = RE. A channel that leads to large orders earns more value than one
- * that leads to small ones. A channel from which the chain can never reach (conversion) has removal
- * effect 0. Note that the chain is memoryless: a channel seen only on non-converting paths can
- * still earn credit when those paths continue into channels that convert elsewhere (C in {@code C >
- * A} abandoned, {@code A} converting). The result is never NaN.
+ * the same sweeps (a second right-hand side, solved in the same pass over the transitions);
+ * value_removal_effect(c) = 1 − V(c removed) / V; value credit(c) = total value × value_RE(c) / Σ
+ * value_RE. With equal values on every conversion, value_RE = RE. A channel that leads to large
+ * orders earns more value than one that leads to small ones. A channel from which the chain can
+ * never reach (conversion) has removal effect 0. Note that the chain is memoryless: a channel seen
+ * only on non-converting paths can still earn credit when those paths continue into channels that
+ * convert elsewhere (C in {@code C > A} abandoned, {@code A} converting). The result is never NaN.
  */
 public final class MarkovModel {
   /** The highest supported order. */
@@ -210,8 +210,8 @@ public final class MarkovModel {
     List<ChannelCredit> attribute(double conversions, double value) {
       Solver solver = new Solver(this);
       int n = tuples.size();
-      double[] base = solver.solve(new boolean[n], new double[n], solver.pConversion);
-      double p = base[START];
+      double[] base = new double[n];
+      double[] baseValue = new double[n];
       // v = P_conv·m + Q v: the expected conversion value from each state
       double[] valueRhs = new double[n];
       for (int s = 0; s < n; s++) {
@@ -221,7 +221,8 @@ public final class MarkovModel {
                 : (conversions > 0 ? value / conversions : 0);
         valueRhs[s] = solver.pConversion[s] * mean;
       }
-      double[] baseValue = solver.solve(new boolean[n], new double[n], valueRhs);
+      solver.solve(new boolean[n], base, solver.pConversion, baseValue, valueRhs);
+      double p = base[START];
       double v = baseValue[START];
       List<String> names = new ArrayList<>(channels);
       double[] re = new double[names.size()];
@@ -235,11 +236,12 @@ public final class MarkovModel {
           for (int s = 0; s < removed.length; s++) {
             removed[s] = tuples.get(s).contains(channel);
           }
-          double[] h = solver.solve(removed, base.clone(), solver.pConversion);
+          double[] h = base.clone();
+          double[] hv = v > 0 ? baseValue.clone() : null;
+          solver.solve(removed, h, solver.pConversion, hv, valueRhs);
           re[c] = Math.min(1.0, Math.max(0.0, 1.0 - h[START] / p));
           sum += re[c];
           if (v > 0) {
-            double[] hv = solver.solve(removed, baseValue.clone(), valueRhs);
             valueRe[c] = Math.min(1.0, Math.max(0.0, 1.0 - hv[START] / v));
             valueSum += valueRe[c];
           }
@@ -329,13 +331,18 @@ public final class MarkovModel {
 
     /**
      * Solves h = rhs + Q h over the states not removed (removed states send to (null): h = 0),
-     * starting from {@code h}: with {@code rhs} = P(→ conversion), the absorption probabilities;
-     * with P(→ conversion)·m, the expected conversion values.
+     * starting from the values in {@code h}: with {@code rhs} = P(→ conversion), the absorption
+     * probabilities; with P(→ conversion)·m, the expected conversion values. When {@code g} is not
+     * null, solves g = rhsG + Q g in the same sweeps (one pass over the transitions for both),
+     * until both have converged. The results are written into {@code h} and {@code g}.
      */
-    double[] solve(boolean[] removed, double[] h, double[] rhs) {
+    void solve(boolean[] removed, double[] h, double[] rhs, double[] g, double[] rhsG) {
       for (int s = 0; s < removed.length; s++) {
         if (removed[s]) {
           h[s] = 0.0;
+          if (g != null) {
+            g[s] = 0.0;
+          }
         }
       }
       for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -345,11 +352,26 @@ public final class MarkovModel {
             continue;
           }
           double x = rhs[s];
-          for (int e = rowStart[s]; e < rowStart[s + 1]; e++) {
-            int t = target[e];
-            if (!removed[t]) {
-              x += prob[e] * h[t];
+          if (g == null) {
+            for (int e = rowStart[s]; e < rowStart[s + 1]; e++) {
+              int t = target[e];
+              if (!removed[t]) {
+                x += prob[e] * h[t];
+              }
             }
+          } else {
+            double y = rhsG[s];
+            for (int e = rowStart[s]; e < rowStart[s + 1]; e++) {
+              int t = target[e];
+              if (!removed[t]) {
+                x += prob[e] * h[t];
+                y += prob[e] * g[t];
+              }
+            }
+            if (Math.abs(y - g[s]) > RELATIVE_TOLERANCE * Math.abs(y)) {
+              converged = false;
+            }
+            g[s] = y;
           }
           if (Math.abs(x - h[s]) > RELATIVE_TOLERANCE * Math.abs(x)) {
             converged = false;
@@ -357,7 +379,7 @@ public final class MarkovModel {
           h[s] = x;
         }
         if (converged) {
-          return h;
+          return;
         }
       }
       throw new IllegalStateException("Markov absorption probabilities did not converge");
