@@ -183,29 +183,21 @@ public class BackfillCommand implements Callable<Integer> {
 
   /** The configuration of this invocation, whose flags {@link #validate()} checked. */
   FlowConfig config(Checked checked, byte[] hmacKey) throws Exception {
+    LocalDate from = checked.range().from();
+    LocalDate to = checked.range().to();
+    String runId = RunIds.next("backfill");
+    FlowConfig config;
     if (output.isObjectStore()) {
-      return options
-          .backfillConfigOnStore(
-              checked.files(),
-              output.value(),
-              checked.range().from(),
-              checked.range().to(),
-              parallelism,
-              hmacKey,
-              RunIds.next("backfill"))
-          .withMapping(checked.mapping());
+      config =
+          options.backfillConfigOnStore(
+              checked.files(), output.value(), from, to, parallelism, hmacKey, runId);
+    } else {
+      Files.createDirectories(output.local());
+      config =
+          options.backfillConfig(
+              checked.files(), output.local(), from, to, parallelism, hmacKey, runId);
     }
-    Files.createDirectories(output.local());
-    return options
-        .backfillConfig(
-            checked.files(),
-            output.local(),
-            checked.range().from(),
-            checked.range().to(),
-            parallelism,
-            hmacKey,
-            RunIds.next("backfill"))
-        .withMapping(checked.mapping());
+    return config.withMapping(checked.mapping());
   }
 
   /**

@@ -309,27 +309,17 @@ public class PipelineOptions {
           suppressionListFile.toAbsolutePath().normalize().toString(),
           suppressionList(suppressionListFile));
     }
-    org.apache.flink.core.fs.Path stored =
-        new org.apache.flink.core.fs.Path(output, "_erasures/" + SuppressionList.FILE_NAME);
-    SuppressionList list;
-    try {
-      byte[] bytes = dev.omnichannel.monitor.io.StoreFiles.readOrNull(stored);
-      if (bytes == null) {
-        list = SuppressionList.EMPTY;
-      } else {
-        Path tmp = java.nio.file.Files.createTempFile("suppressed-identities", ".txt");
-        try {
-          java.nio.file.Files.write(tmp, bytes);
-          list = suppressionList(tmp);
-        } finally {
-          java.nio.file.Files.deleteIfExists(tmp);
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new UserException("cannot read the suppression list " + stored + ": " + e.getMessage());
-    }
+    String stored = output + "/_erasures/" + SuppressionList.FILE_NAME;
     return backfillConfig(
-        files, output, from, to, parallelism, hmacKey, runId, stored.toString(), list);
+        files,
+        output,
+        from,
+        to,
+        parallelism,
+        hmacKey,
+        runId,
+        stored,
+        storedSuppressionList(stored));
   }
 
   private FlowConfig backfillConfig(
@@ -373,34 +363,7 @@ public class PipelineOptions {
     if (!ObjectStores.isObjectStore(output)) {
       return backfillConfig(List.of(), Path.of(output), null, null, parallelism, hmacKey, runId);
     }
-    IdentityRules rules = identityRules(new Pseudonymiser(hmacKey));
-    String suppressionFile;
-    SuppressionList suppressed;
-    if (suppressionListFile != null) {
-      suppressionFile = suppressionListFile.toAbsolutePath().normalize().toString();
-      suppressed = suppressionList(suppressionListFile);
-    } else {
-      suppressionFile = output + "/_erasures/" + SuppressionList.FILE_NAME;
-      suppressed = storedSuppressionList(suppressionFile);
-    }
-    return new FlowConfig(
-        List.of(),
-        output,
-        null,
-        null,
-        parallelism,
-        hmacKey,
-        validationRules(rules.blockedValues()),
-        journeyConfig(),
-        limits(),
-        rules.neverLink(),
-        patternCatalogue(),
-        attributionSettings(),
-        attributionWindow(),
-        runId,
-        suppressionFile,
-        suppressed,
-        null);
+    return backfillConfigOnStore(List.of(), output, null, null, parallelism, hmacKey, runId);
   }
 
   /**
