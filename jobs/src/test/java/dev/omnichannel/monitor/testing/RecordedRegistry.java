@@ -57,10 +57,20 @@ public final class RecordedRegistry implements AutoCloseable {
   private volatile String authorization;
   private volatile boolean unavailable;
   private int port;
+
+  /** The server's TLS context, or null to serve plain HTTP. */
+  private final javax.net.ssl.SSLContext tls;
+
   private HttpServer server;
 
-  /** Starts on a free port. */
+  /** Starts on a free port, serving plain HTTP. */
   public RecordedRegistry() {
+    this(null);
+  }
+
+  /** Starts on a free port, serving HTTPS with {@code tls} when it is not null. */
+  public RecordedRegistry(javax.net.ssl.SSLContext tls) {
+    this.tls = tls;
     int id = 1;
     for (byte[] b; (b = resource("schemas-ids-" + id + ".json")) != null; id++) {
       String canonical = canonical(schemaText(new String(b, StandardCharsets.UTF_8)));
@@ -75,7 +85,14 @@ public final class RecordedRegistry implements AutoCloseable {
   /** Serves (again, on the same port once it had one). */
   public synchronized void start() {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+      if (tls == null) {
+        server = HttpServer.create(at, 0);
+      } else {
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(at, 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server = https;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -280,7 +297,7 @@ public final class RecordedRegistry implements AutoCloseable {
 
   /** The base URL, e.g. {@code http://127.0.0.1:40123}. */
   public URI url() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port);
   }
 
   /** Requests seen for {@code id}. */
