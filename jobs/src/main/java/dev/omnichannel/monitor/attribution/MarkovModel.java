@@ -250,7 +250,10 @@ public final class MarkovModel {
       List<ChannelCredit> credits = new ArrayList<>(names.size());
       for (int c = 0; c < names.size(); c++) {
         double share = sum > 0 ? re[c] / sum : 0.0;
-        double valueShare = valueSum > 0 ? valueRe[c] / valueSum : 0.0;
+        // No value removal effect to split by (no positive expected value: no values, or refunds
+        // outweighing sales): the value follows the conversion credits, so it is still all
+        // credited.
+        double valueShare = valueSum > 0 ? valueRe[c] / valueSum : share;
         credits.add(
             new ChannelCredit(
                 names.get(c), re[c], valueRe[c], conversions * share, value * valueShare));

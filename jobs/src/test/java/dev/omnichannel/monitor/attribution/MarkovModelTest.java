@@ -225,6 +225,17 @@ class MarkovModelTest {
   }
 
   @Test
+  void aNegativeExpectedValueFollowsTheConversionCreditsSoItIsStillAllCredited() {
+    // refunds outweigh sales: V < 0, no value removal effect to split by
+    List<ChannelCredit> credits =
+        MarkovModel.attribute(List.of(path("A", 1, -50, 1), path("A > B", 1, 10, 0)), 1);
+    assertSums(credits, 2, -40);
+    for (ChannelCredit c : credits) {
+      assertThat(c.value()).isCloseTo(-40 * c.conversions() / 2, within(1e-9));
+    }
+  }
+
+  @Test
   void publishedTransitionCountsSplitTheValueAsTheConversions() {
     // without per-state values, every conversion is worth the mean: value_RE = RE
     Map<String, Map<String, Double>> counts =
