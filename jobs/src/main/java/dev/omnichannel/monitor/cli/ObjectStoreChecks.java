@@ -20,6 +20,26 @@ final class ObjectStoreChecks {
   }
 
   /**
+   * Opens the file system of {@code location} (an object-store URI), whose settings and credentials
+   * come from the Flink configuration; a store that cannot be opened is a {@link UserException}
+   * naming the flag and the location.
+   */
+  static void open(String flag, String location) {
+    try {
+      new Path(location).getFileSystem();
+    } catch (IOException | RuntimeException e) {
+      throw new UserException(
+          flag
+              + " "
+              + location
+              + ": cannot open the object store ("
+              + firstLine(e.getMessage())
+              + "); check s3.endpoint and the credentials in FLINK_CONF_DIR's config.yaml",
+          e);
+    }
+  }
+
+  /**
    * Checks that the store answers and that {@code output}, when it exists, is a folder: a wrong
    * endpoint, bucket or credentials is a {@link UserException} naming the location.
    */

@@ -543,11 +543,6 @@ public class StreamCommand implements Callable<Integer> {
     if (!usesObjectStores()) {
       return;
     }
-    try {
-      ObjectStores.initialize();
-    } catch (IllegalArgumentException e) {
-      throw new UserException(e.getMessage(), e);
-    }
     for (String[] location :
         new String[][] {
           {"--output", output.isObjectStore() ? output.uri() : null},
@@ -555,18 +550,8 @@ public class StreamCommand implements Callable<Integer> {
           {"--restore-from", restoreFrom}
         }) {
       if (location[1] != null && ObjectStores.isObjectStore(location[1])) {
-        try {
-          new org.apache.flink.core.fs.Path(location[1]).getFileSystem();
-        } catch (java.io.IOException | RuntimeException e) {
-          throw new UserException(
-              location[0]
-                  + " "
-                  + location[1]
-                  + ": cannot open the object store ("
-                  + e.getMessage()
-                  + "); check s3.endpoint and the credentials in FLINK_CONF_DIR's config.yaml",
-              e);
-        }
+        ObjectStoreChecks.initialize(location[0]); // once per process; names the first such flag
+        ObjectStoreChecks.open(location[0], location[1]);
       }
     }
   }

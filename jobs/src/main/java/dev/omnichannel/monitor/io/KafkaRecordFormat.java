@@ -84,6 +84,7 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
   private final Map<String, Mapping> textTopics;
 
   private transient Map<Mapping, RowMapper> rows;
+  private transient java.nio.charset.CharsetDecoder utf8;
   private transient AvroBinaryCheck check;
   private transient int datumStart;
   private transient RegistryDatumReader registry;
@@ -194,15 +195,17 @@ public final class KafkaRecordFormat implements KafkaRecordDeserializationSchema
    * than one line of a line-based format, is a dead letter.
    */
   private RawRecord row(String source, Long timestamp, byte[] value, Mapping mapping) {
-    String text;
-    try {
-      text =
+    if (utf8 == null) {
+      utf8 =
           StandardCharsets.UTF_8
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(value))
-              .toString();
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+    String text;
+    try {
+      // decode(ByteBuffer) resets the decoder first: one decoder serves every record
+      text = utf8.decode(ByteBuffer.wrap(value)).toString();
     } catch (CharacterCodingException e) {
       return new RawRecord(
           source,
